@@ -1,0 +1,22 @@
+/** @module The shape of a CLI verb and the I/O it is given, so commands run in-process in tests. */
+
+export interface CliIo {
+  readonly stdout: (text: string) => void;
+  readonly stderr: (text: string) => void;
+  /** Raw bytes to stdout (asm writes sock_filter bytes). */
+  readonly stdoutBytes: (bytes: Uint8Array) => void;
+  /** Reads all of stdin (for `-` sources). */
+  readonly readStdin: () => Promise<Uint8Array>;
+  readonly cwd: string;
+  readonly env: Readonly<Record<string, string | undefined>>;
+  /** Whether stderr is a terminal (live counters, colours). */
+  readonly isTTY: boolean;
+}
+
+export interface Command {
+  readonly name: string;
+  readonly summary: string;
+  readonly usage: string;
+  /** Returns the exit code. Throws SeccompTraceError for user errors (exit 1, or 2 when `usage`). */
+  run(args: readonly string[], io: CliIo): Promise<number>;
+}
