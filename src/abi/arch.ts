@@ -91,7 +91,7 @@ export function parseArch(s: string): Result<ArchInfo, SeccompTraceError> {
   );
 }
 
-/** The host's arch from `process.arch` (passed in: abi/ reads no globals). */
+/** The host's arch from Node's arch name (passed in: abi/ reads no globals). */
 export function archFromNode(nodeArch: string): ArchInfo | undefined {
   const m: Record<string, ArchName> = { x64: 'x86_64', ia32: 'x86', arm64: 'aarch64', arm: 'arm', riscv64: 'riscv64', s390x: 's390x', ppc64: 'ppc64le', loong64: 'loongarch64' };
   const n = m[nodeArch];
