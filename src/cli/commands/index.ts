@@ -1,5 +1,6 @@
 /** @module The verb registry: every command, in the order `--help` lists them. */
 
 import type { Command } from '../command.js';
+import { syscallsCommand } from './syscalls.js';
 
-export const COMMANDS: readonly Command[] = [];
+export const COMMANDS: readonly Command[] = [syscallsCommand];
