@@ -1,0 +1,17 @@
+{
+  "targets": [
+    {
+      "target_name": "seccomptrace",
+      "sources": [
+        "src/linux/native/addon.c",
+        "src/linux/native/errors.c",
+        "src/linux/native/raw-syscall.c",
+        "src/linux/native/probe.c",
+        "src/linux/native/audit.c",
+        "src/linux/native/features.c"
+      ],
+      "cflags": ["-std=gnu11", "-Wall", "-Wextra", "-Wno-unused-parameter", "-O2"],
+      "defines": ["NAPI_VERSION=8"]
+    }
+  ]
+}

@@ -1,0 +1,111 @@
+/** @module The only loader of the native addon: finds, checks and types `build/Release/seccomptrace.node`. */
+
+import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { constants as osConstants } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { SeccompTraceError, type ErrorCode } from '../errors.js';
+
+/** Must equal ST_ABI_VERSION in src/linux/native/addon.c. */
+export const NATIVE_ABI_VERSION = 1;
+
+/** The plain shapes the C side takes and returns (see src/linux/native/*.c). */
+export interface NativeProbeRequest {
+  readonly filters: readonly { readonly program: Uint8Array; readonly flags: number }[];
+  readonly syscall?: { readonly nr: number; readonly args: readonly bigint[]; readonly abi: number; readonly inThread: number };
+}
+export type NativeOutcome =
+  | { readonly kind: 'returned'; readonly value: bigint }
+  | { readonly kind: 'trap'; readonly siErrno: number; readonly siSyscall: number; readonly siArch: number; readonly siCode: number }
+  | { readonly kind: 'killed'; readonly signal: number; readonly thread: boolean }
+  | { readonly kind: 'skipped' }
+  | { readonly kind: 'exited'; readonly status: number };
+export interface NativeProbeResult {
+  readonly installs: readonly { readonly errno: number; readonly ret: number }[];
+  readonly outcome?: NativeOutcome;
+  readonly ip: bigint;
+}
+export interface NativeFeatures {
+  readonly actions: readonly number[];
+  readonly flags: readonly number[];
+  readonly notifSizes: { readonly errno: number; readonly notif?: number; readonly resp?: number; readonly data?: number };
+  readonly pidfdOpen: number;
+}
+export interface NativeAddon {
+  readonly abiVersion: number;
+  probeBatch(reqs: readonly NativeProbeRequest[]): NativeProbeResult[];
+  probeIp(abi: number): bigint;
+  auditOpen(): number;
+  auditRead(fd: number, timeoutMs: number, max: number): { messages: { type: number; text: string }[]; overruns: number };
+  closeFd(fd: number): void;
+  features(req: { actions: readonly number[]; flags: readonly number[] }): NativeFeatures;
+}
+
+const ADDON_REL = join('build', 'Release', 'seccomptrace.node');
+const FIX = 'run `npm install` in the package root (or `npx node-gyp rebuild` there) to build it';
+
+function packageRoot(): string {
+  let d = dirname(fileURLToPath(import.meta.url));
+  for (;;) {
+    if (existsSync(join(d, 'package.json'))) return d;
+    const up = dirname(d);
+    if (up === d) throw new SeccompTraceError({ code: 'linux/no-package-root', message: `no package.json above ${fileURLToPath(import.meta.url)}`, hint: FIX });
+    d = up;
+  }
+}
+
+let cached: NativeAddon | undefined;
+
+/** Loads the addon once; throws one clear error naming the path and the fix. */
+export function native(): NativeAddon {
+  if (cached !== undefined) return cached;
+  const root = packageRoot();
+  const path = join(root, ADDON_REL);
+  if (!existsSync(path)) {
+    throw new SeccompTraceError({ code: 'linux/addon-missing', message: `native addon not built: ${path} does not exist`, hint: FIX });
+  }
+  let mod: { abiVersion?: unknown };
+  try {
+    mod = createRequire(import.meta.url)(path) as { abiVersion?: unknown };
+  } catch (e) {
+    throw new SeccompTraceError({ code: 'linux/addon-load', message: `cannot load ${path}: ${(e as Error).message}`, hint: FIX, cause: e });
+  }
+  if (mod.abiVersion !== NATIVE_ABI_VERSION) {
+    throw new SeccompTraceError({
+      code: 'linux/addon-version',
+      message: `${path} has abiVersion ${String(mod.abiVersion)}, this code needs ${NATIVE_ABI_VERSION} (stale build)`,
+      hint: FIX,
+    });
+  }
+  // The one checked cast of the code base: the shape is fixed by addon.c for this abiVersion.
+  cached = mod as NativeAddon;
+  return cached;
+}
+
+const errnoNames = new Map<number, string>(Object.entries(osConstants.errno).map(([k, v]) => [v, k]));
+
+/** `EINVAL` for 22 (this host's numbering, which is what the addon reports). */
+export function hostErrnoName(n: number): string {
+  return errnoNames.get(n) ?? `errno ${n}`;
+}
+
+interface NativeErrorShape { code?: unknown; errno?: unknown; syscall?: unknown; step?: unknown; message?: unknown }
+
+/** Runs an addon call, turning its `{code, errno, syscall, step}` errors into SeccompTraceError. */
+export function callNative<T>(what: string, f: (addon: NativeAddon) => T): T {
+  const addon = native();
+  try {
+    return f(addon);
+  } catch (e) {
+    const n = e as NativeErrorShape;
+    if (typeof n.code !== 'string' || !n.code.startsWith('linux/')) throw e;
+    const errno = typeof n.errno === 'number' && n.errno > 0 ? hostErrnoName(n.errno) : undefined;
+    throw new SeccompTraceError({
+      code: n.code as ErrorCode,
+      message: `${what}: ${String(n.syscall)} failed during ${String(n.step)}`,
+      ...(errno === undefined ? {} : { errno }),
+      cause: e,
+    });
+  }
+}
