@@ -2,7 +2,7 @@
 
 import type { RawInsn } from '../bpf/insn-codec.js';
 import { ebpfLength } from '../bpf/ebpf-length.js';
-import { interpreter } from '../bpf/interpret.js';
+import { jit } from '../bpf/jit.js';
 import { verify, type VerifiedProgram } from '../bpf/verify.js';
 import { fail, type SeccompTraceError } from '../errors.js';
 import { err, ok, type Result } from '../result.js';
@@ -44,9 +44,9 @@ export function prepareProgram(raw: readonly RawInsn[], inputSize: InputSize = 6
   return ok(fromVerified(v.value));
 }
 
+/** Builds the executor with the JIT (the bpf layer proves it equal to the interpreter). */
 export function fromVerified(p: VerifiedProgram): FilterProgram {
-  const ex = interpreter(p);
-  return { length: p.raw.length, ebpfLength: ebpfLength(p), run: (w) => ex.run(w), verified: p };
+  return { length: p.raw.length, ebpfLength: ebpfLength(p), run: jit(p).run, verified: p };
 }
 
 /** A program that returns `ret` after one instruction (RET K: 3 prologue + 2 eBPF insns), for tests of the stack alone. */

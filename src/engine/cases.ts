@@ -1,0 +1,155 @@
+/** @module The `sim --cases` reader: a JSON array or JSON lines of syscall cases → exact seccomp_data inputs, or one clear error. */
+
+import { parseArch, type ArchInfo } from '../abi/arch.js';
+import { makeSeccompData, type SeccompData } from '../abi/seccomp-data.js';
+import { parseSyscall } from '../abi/syscalls.js';
+import { fail, type SeccompTraceError } from '../errors.js';
+import { err, ok, type Result } from '../result.js';
+
+export interface SimCase {
+  readonly arch: ArchInfo;
+  /** What the filter sees in seccomp_data.nr (u32). */
+  readonly nr: number;
+  readonly data: SeccompData;
+  /** `LINE` (JSON lines) or `#/N` (array), for messages about this case. */
+  readonly where: string;
+}
+
+const U64_MAX = (1n << 64n) - 1n;
+
+/**
+ * Reads cases (DESIGN.md `--cases FILE`): `nr` wins over `syscall` (a name for the case's arch or
+ * a number); `args` (up to 6) and `ip` are numbers or decimal/0x strings, exact to 64 bits;
+ * missing args are 0; `arch` defaults to `defaultArch` and takes libseccomp names, aliases and
+ * SCMP_ARCH_*; other fields are ignored. Errors name `FILE:LINE` or `FILE#/N/field`.
+ */
+export function readCases(text: string, file: string, defaultArch: ArchInfo): Result<SimCase[], SeccompTraceError> {
+  const trimmed = text.trimStart();
+  if (trimmed === '') return err(fail({ code: 'engine/no-cases', where: file, message: 'no cases in the file', hint: 'write a JSON array of cases or one JSON object a line' }));
+  const out: SimCase[] = [];
+  if (trimmed.startsWith('[')) {
+    const parsed = parseJsonExact(text);
+    if (!parsed.ok) return err(fail({ code: 'engine/bad-cases-json', where: file, message: `not valid JSON: ${parsed.error}`, hint: 'write a JSON array of case objects' }));
+    const arr = parsed.value as unknown[];
+    for (let i = 0; i < arr.length; i++) {
+      const c = readCase(arr[i], `${file}#/${i}`, defaultArch);
+      if (!c.ok) return c;
+      out.push(c.value);
+    }
+    return ok(out);
+  }
+  const lines = text.split('\n');
+  for (let n = 0; n < lines.length; n++) {
+    const line = lines[n]!.trim();
+    if (line === '') continue;
+    const where = `${file}:${n + 1}`;
+    const parsed = parseJsonExact(line);
+    if (!parsed.ok) return err(fail({ code: 'engine/bad-cases-json', where, message: `not valid JSON: ${parsed.error}`, hint: 'one JSON object a line (JSON lines), or a JSON array' }));
+    const c = readCase(parsed.value, where, defaultArch);
+    if (!c.ok) return c;
+    out.push(c.value);
+  }
+  return ok(out);
+}
+
+/** One case object; `where` names it in errors. */
+export function readCase(v: unknown, where: string, defaultArch: ArchInfo): Result<SimCase, SeccompTraceError> {
+  const bad = (message: string, hint?: string): Result<SimCase, SeccompTraceError> =>
+    err(fail({ code: 'engine/bad-case', where, message, ...(hint === undefined ? {} : { hint }) }));
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) return bad('a case must be a JSON object', 'e.g. {"arch":"x86_64","syscall":"openat","args":[0,"0x1000"]}');
+  const o = v as Record<string, unknown>;
+  let arch = defaultArch;
+  if (o['arch'] !== undefined) {
+    if (typeof o['arch'] !== 'string') return bad('"arch" must be a string such as "x86_64"');
+    const a = parseArch(o['arch']);
+    if (!a.ok) return err(a.error.at(where));
+    arch = a.value;
+  }
+  let nr: number;
+  if (o['nr'] !== undefined) {
+    const n = toBig(o['nr']);
+    if (n === undefined || n < -(1n << 31n) || n > 0xffffffffn) return bad(`"nr" ${JSON.stringify(o['nr'])} is not a 32-bit syscall number`);
+    nr = Number(BigInt.asUintN(32, n));
+  } else if (o['syscall'] !== undefined) {
+    const s = o['syscall'];
+    if (typeof s !== 'string' && typeof s !== 'number' && typeof s !== 'bigint') return bad('"syscall" must be a name or a number');
+    const r = parseSyscall(arch.name, String(s));
+    if (!r.ok) return err(r.error.at(where));
+    nr = r.value >>> 0;
+  } else {
+    return bad('a case needs "nr" or "syscall"', 'add "syscall":"NAME" or "nr":N');
+  }
+  const args: bigint[] = [];
+  if (o['args'] !== undefined) {
+    if (!Array.isArray(o['args'])) return bad('"args" must be an array of up to 6 numbers');
+    if (o['args'].length > 6) return bad(`"args" has ${o['args'].length} values; a syscall has at most 6`);
+    for (let i = 0; i < o['args'].length; i++) {
+      const a = toU64(o['args'][i]);
+      if (a === undefined) return bad(`args[${i}] ${JSON.stringify(String(o['args'][i]))} is not a 64-bit integer`, 'use a number or a decimal/0x string');
+      args.push(a);
+    }
+  }
+  let ip = 0n;
+  if (o['ip'] !== undefined) {
+    const a = toU64(o['ip']);
+    if (a === undefined) return bad(`"ip" ${JSON.stringify(String(o['ip']))} is not a 64-bit integer`, 'use a number or a decimal/0x string');
+    ip = a;
+  }
+  return ok({ arch, nr, data: makeSeccompData(nr, arch.auditArch, args, ip), where });
+}
+
+/** A number or a decimal/0x string (optionally negative) as an exact integer. */
+function toBig(v: unknown): bigint | undefined {
+  if (typeof v === 'bigint') return v;
+  if (typeof v === 'number') return Number.isSafeInteger(v) ? BigInt(v) : undefined;
+  if (typeof v !== 'string') return undefined;
+  const t = v.trim();
+  const neg = t.startsWith('-');
+  const body = neg ? t.slice(1) : t;
+  if (!/^(0x[0-9a-f]+|[0-9]+)$/i.test(body)) return undefined;
+  const n = BigInt(body);
+  return neg ? -n : n;
+}
+
+/** An argument register value: 0..2^64−1, or a negative number as its two's complement. */
+export function toU64(v: unknown): bigint | undefined {
+  const n = toBig(v);
+  if (n === undefined || n > U64_MAX || n < -(1n << 63n)) return undefined;
+  return BigInt.asUintN(64, n);
+}
+
+/**
+ * JSON.parse with integer literals kept exact: a literal too long for a double is turned into a
+ * bigint (JSON has no integer size limit; DESIGN.md: 64-bit values are exact in JSON too).
+ */
+export function parseJsonExact(text: string): Result<unknown, string> {
+  let quoted = '';
+  let i = 0;
+  let last = 0;
+  while (i < text.length) {
+    const ch = text[i]!;
+    if (ch === '"') {
+      i++;
+      while (i < text.length && text[i] !== '"') i += text[i] === '\\' ? 2 : 1;
+      i++;
+      continue;
+    }
+    if (ch === '-' || (ch >= '0' && ch <= '9')) {
+      const m = /^-?\d+(\.\d+)?([eE][+-]?\d+)?/.exec(text.slice(i));
+      const lit = m?.[0] ?? ch;
+      if (m !== null && m[1] === undefined && m[2] === undefined && !Number.isSafeInteger(Number(lit))) {
+        quoted += `${text.slice(last, i)}"\\u0000big:${lit}"`; // escaped NUL: no real string starts so
+        last = i + lit.length;
+      }
+      i += lit.length;
+      continue;
+    }
+    i++;
+  }
+  quoted += text.slice(last);
+  try {
+    return ok(JSON.parse(quoted, (_k, v: unknown) => (typeof v === 'string' && v.startsWith('\u0000big:') ? BigInt(v.slice(5)) : v)));
+  } catch (e) {
+    return err(e instanceof Error ? e.message : String(e));
+  }
+}
