@@ -2,5 +2,6 @@
 
 import type { Command } from '../command.js';
 import { syscallsCommand } from './syscalls.js';
+import { sysctlCommand } from './sysctl.js';
 
-export const COMMANDS: readonly Command[] = [syscallsCommand];
+export const COMMANDS: readonly Command[] = [syscallsCommand, sysctlCommand];
