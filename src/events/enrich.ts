@@ -1,0 +1,121 @@
+/** @module Names for a parsed seccomp record: arch and syscall by the record's own arch, action by its code; and the typed event. */
+
+import { abiOf, archByAudit, behaviour, actionInfo, parseArch, resolveSyscall, signalNumber, syscallName, type ActionName, type ArchName } from '../abi/index.js';
+import { AUDIT_UNSET, type SeccompEvent } from './audit-record.js';
+import type { SeccompRecord } from './audit-line.js';
+
+export interface Enrichment {
+  /** libseccomp's arch name of the syscall's ABI (x32 when the number carries 0x40000000). */
+  readonly archName?: ArchName;
+  readonly auditArch?: number;
+  readonly nr?: number;
+  readonly syscallName?: string;
+  /** The kernel's name of how the code behaves (an unknown code behaves as kill_process). */
+  readonly action?: ActionName;
+  readonly code?: number;
+}
+
+/**
+ * auparse's interpretations of `code=` (ausearch -i): kill is SECCOMP_RET_KILL_THREAD (value 0),
+ * the rest are the kernel's action names (auparse/interpret.c print_seccomp_code).
+ */
+const AUPARSE_CODES: Readonly<Record<string, ActionName>> = {
+  kill: 'kill_thread',
+  'kill-thread': 'kill_thread',
+  'kill-process': 'kill_process',
+  'kill_process': 'kill_process',
+  trap: 'trap',
+  errno: 'errno',
+  trace: 'trace',
+  log: 'log',
+  allow: 'allow',
+  notify: 'user_notif',
+  'user-notif': 'user_notif',
+};
+
+/** A printed number: decimal, `0x` hex; or undefined. */
+function num(v: string | undefined): number | undefined {
+  if (v === undefined) return undefined;
+  if (/^-?\d+$/.test(v)) return Number(v);
+  if (/^0x[0-9a-f]+$/i.test(v)) return Number.parseInt(v.slice(2), 16);
+  return undefined;
+}
+
+export function enrich(rec: SeccompRecord): Enrichment {
+  const f = rec.fields;
+  let archInfo = undefined as ReturnType<typeof archByAudit>;
+  let auditArch: number | undefined;
+  const archText = f['arch'] ?? f['ARCH'];
+  if (archText !== undefined) {
+    if (/^[0-9a-f]{1,8}$/.test(archText) && !rec.interpreted) {
+      auditArch = Number.parseInt(archText, 16) >>> 0;
+    } else {
+      const p = parseArch(archText === 'i386' ? 'x86' : archText);
+      if (p.ok) {
+        archInfo = p.value;
+        auditArch = p.value.auditArch;
+      }
+    }
+  }
+  let nr = num(f['syscall']);
+  let sname: string | undefined;
+  if (nr === undefined && f['syscall'] !== undefined) sname = f['syscall']; // ausearch -i printed the name
+  if (auditArch !== undefined) archInfo = nr === undefined ? (archInfo ?? archByAudit(auditArch)) : abiOf(auditArch, nr);
+  if (archInfo !== undefined) {
+    if (nr !== undefined) sname = syscallName(archInfo.name, nr);
+    else if (sname !== undefined) nr = resolveSyscall(archInfo.name, sname);
+  }
+  const codeText = f['code'];
+  const code = num(codeText);
+  let action: ActionName | undefined;
+  if (code !== undefined) action = behaviour(code);
+  else if (codeText !== undefined) {
+    action = AUPARSE_CODES[codeText.toLowerCase()];
+  }
+  return {
+    ...(archInfo === undefined ? {} : { archName: archInfo.name }),
+    ...(auditArch === undefined ? {} : { auditArch }),
+    ...(nr === undefined ? {} : { nr }),
+    ...(sname === undefined ? {} : { syscallName: sname }),
+    ...(action === undefined ? {} : { action }),
+    ...(code === undefined ? {} : { code }),
+  };
+}
+
+/** `unset`, as ausearch -i prints 4294967295, back to the number. */
+function idNum(v: string | undefined): number {
+  if (v === 'unset') return AUDIT_UNSET;
+  return num(v) ?? AUDIT_UNSET;
+}
+
+/**
+ * The typed event of a raw-format record (what the kernel printed), for replaying it through a
+ * filter. Interpreted records (ausearch -i) lose numbers and give undefined unless enrich() found them.
+ */
+export function toSeccompEvent(rec: SeccompRecord, e: Enrichment = enrich(rec)): SeccompEvent | undefined {
+  const f = rec.fields;
+  const ip = f['ip'];
+  if (e.auditArch === undefined || e.nr === undefined || ip === undefined || !/^0x[0-9a-f]+$/i.test(ip)) return undefined;
+  const code = e.code ?? (e.action === undefined ? undefined : actionInfo(e.action).value);
+  if (code === undefined) return undefined;
+  const sig = num(f['sig']) ?? signalNumber(f['sig'] ?? '') ?? 0;
+  return {
+    ...(rec.time === undefined ? {} : { time: rec.time }),
+    ...(rec.serial === undefined ? {} : { serial: rec.serial }),
+    auid: idNum(f['auid']),
+    uid: idNum(f['uid']),
+    gid: idNum(f['gid']),
+    ses: idNum(f['ses']),
+    ...(f['subj'] === undefined ? {} : { subj: f['subj'] }),
+    pid: num(f['pid']) ?? 0,
+    comm: f['comm'] ?? '',
+    exe: f['exe'] === undefined || f['exe'] === '(null)' ? null : f['exe'],
+    sig,
+    arch: e.auditArch,
+    syscall: e.nr,
+    compat: num(f['compat']) ?? 0,
+    ip: BigInt(ip),
+    code,
+  };
+}
+
