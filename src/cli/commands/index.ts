@@ -3,5 +3,6 @@
 import type { Command } from '../command.js';
 import { syscallsCommand } from './syscalls.js';
 import { sysctlCommand } from './sysctl.js';
+import { simCommand } from './sim.js';
 
-export const COMMANDS: readonly Command[] = [syscallsCommand, sysctlCommand];
+export const COMMANDS: readonly Command[] = [syscallsCommand, sysctlCommand, simCommand];

@@ -1,0 +1,79 @@
+/** @module Loads a `sim` target — a .bpf or .s file, a PROFILE, or a STACK.json — into a FilterStack plus the raw programs for `--kernel`. */
+
+import { readFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import type { ArchInfo } from '../../abi/arch.js';
+import { assemble } from '../../bpf/asm.js';
+import { decodeProgram, encodeProgram, type RawInsn } from '../../bpf/insn-codec.js';
+import type { ActionsLogged } from '../../engine/actions-logged.js';
+import { prepareProgram, type InputSize } from '../../engine/program.js';
+import { parseStackFile } from '../../engine/stack-file.js';
+import { FilterStack } from '../../engine/stack.js';
+import { fail, type SeccompTraceError } from '../../errors.js';
+import { compileProfileTarget } from './sim-profile.js';
+
+/** A loaded target: the stack to evaluate and each filter's bytes and flags, oldest first, for the kernel. */
+export interface LoadedTarget {
+  readonly stack: FilterStack;
+  readonly kernelFilters: readonly { readonly program: Uint8Array; readonly flags: number }[];
+}
+
+function readBytes(path: string, shown: string): Uint8Array {
+  try {
+    return new Uint8Array(readFileSync(path));
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    throw fail({
+      code: 'cli/cannot-read',
+      where: shown,
+      message: code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory' : 'cannot read it',
+      ...(code === undefined ? {} : { errno: code }),
+      hint: 'check the path',
+    });
+  }
+}
+
+function orThrow<T>(r: { ok: true; value: T } | { ok: false; error: SeccompTraceError }, where?: string): T {
+  if (r.ok) return r.value;
+  throw where === undefined ? r.error : r.error.at(where);
+}
+
+/** Raw instructions of one program file: .bpf bytes, .s text, or a PROFILE compiled for `arch`. */
+function loadRaw(path: string, shown: string, arch: ArchInfo): RawInsn[] {
+  if (path.endsWith('.bpf')) return orThrow(decodeProgram(readBytes(path, shown)), shown);
+  if (path.endsWith('.s')) return orThrow(assemble(new TextDecoder().decode(readBytes(path, shown)), { file: shown }));
+  return compileProfileTarget(path, shown, arch);
+}
+
+function loadProgram(path: string, shown: string, arch: ArchInfo, size: InputSize): { raw: RawInsn[]; program: ReturnType<typeof prepareProgram> } {
+  const raw = loadRaw(path, shown, arch);
+  return { raw, program: prepareProgram(raw, size) };
+}
+
+/** One program file (or PROFILE) as a one-filter linux-mode stack. */
+export function loadSingleTarget(target: string, cwd: string, arch: ArchInfo, actionsLogged: ActionsLogged): LoadedTarget {
+  const stack = new FilterStack({ mode: 'linux', actionsLogged });
+  const { raw, program } = loadProgram(resolve(cwd, target), target, arch, 64);
+  orThrow(stack.install(orThrow(program, target), 0), target);
+  return { stack, kernelFilters: [{ program: encodeProgram(raw), flags: 0 }] };
+}
+
+/** A STACK.json: entries installed in order with the kernel's checks; paths relative to the file. */
+export function loadStackTarget(file: string, cwd: string, arch: ArchInfo, liveActionsLogged: () => ActionsLogged): LoadedTarget {
+  const path = resolve(cwd, file);
+  const spec = orThrow(parseStackFile(new TextDecoder().decode(readBytes(path, file)), file));
+  const stack = new FilterStack({ mode: spec.mode, actionsLogged: spec.actionsLogged ?? liveActionsLogged() });
+  const kernelFilters: { program: Uint8Array; flags: number }[] = [];
+  for (const e of spec.entries) {
+    const shown = `${e.where} ${e.path}`;
+    const { raw, program } = loadProgram(resolve(dirname(path), e.path), shown, arch, e.kind === 'filter' ? 64 : 80);
+    const p = orThrow(program, shown);
+    if (e.kind === 'filter') {
+      orThrow(stack.install(p, e.flags), shown);
+      kernelFilters.push({ program: encodeProgram(raw), flags: e.flags });
+    } else {
+      orThrow(stack.installLogLayer(p, { ring: e.ring }), shown);
+    }
+  }
+  return { stack, kernelFilters };
+}

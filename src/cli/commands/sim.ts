@@ -1,0 +1,141 @@
+/** @module `seccomptrace sim`: run syscall cases through a filter, profile or stack in the engine (or on this kernel with --kernel). */
+
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { formatAction } from '../../abi/actions.js';
+import { archFromNode, parseArch, type ArchInfo } from '../../abi/arch.js';
+import { syscallName } from '../../abi/syscalls.js';
+import { DEFAULT_ACTIONS_LOGGED, type ActionsLogged } from '../../engine/actions-logged.js';
+import { readCase, readCases, type SimCase } from '../../engine/cases.js';
+import type { Evaluation, LogEvent } from '../../engine/evaluation.js';
+import { fail } from '../../errors.js';
+import { readActionsLogged } from '../../linux/sysctl.js';
+import type { Command } from '../command.js';
+import { runOnKernel } from './sim-kernel.js';
+import { loadSingleTarget, loadStackTarget } from './sim-target.js';
+
+const USAGE = `usage: seccomptrace sim TARGET [--arch ARCH] SYSCALL [ARG0 … ARG5] [--ip N] [--json] [--kernel]
+       seccomptrace sim TARGET --cases FILE [--json] [--kernel]
+       seccomptrace sim --stack STACK.json (SYSCALL [ARG…] | --cases FILE) [--json]
+
+TARGET is a .bpf or .s file or a PROFILE. SYSCALL is a name for ARCH or a number; ARGs and N are
+decimal or 0x hex, exact to 64 bits. --cases reads a JSON array or JSON lines of
+{"arch","nr"|"syscall","args","ip"}. Output: one line a case; --json one object a line:
+{"value","action","data","insns","log":[{"by","ret","tag","to","layer"}]}.
+actions_logged: the stack file's, else this kernel's live value.
+--kernel runs each case on this machine's kernel through a probe child (x86_64, x86, x32).`;
+
+/** parseArgs reads "-1" as an option; syscall arguments may be negative numbers. */
+const NEG = '\u0000neg:';
+
+export const simCommand: Command = {
+  name: 'sim',
+  summary: 'simulate syscalls against a filter, profile or filter stack (linux or proposed semantics)',
+  usage: USAGE,
+  async run(argv, io) {
+    const { values, positionals: rawPos } = parseArgs({
+      args: argv.map((a) => (/^-\d/.test(a) ? `${NEG}${a}` : a)),
+      allowPositionals: true,
+      strict: true,
+      options: {
+        arch: { type: 'string' },
+        ip: { type: 'string' },
+        cases: { type: 'string' },
+        stack: { type: 'string' },
+        json: { type: 'boolean' },
+        kernel: { type: 'boolean' },
+      },
+    });
+    const positionals = rawPos.map((p) => (p.startsWith(NEG) ? p.slice(NEG.length) : p));
+    const usage = (message: string, hint?: string) => fail({ code: 'cli/usage', usage: true, message, ...(hint === undefined ? {} : { hint }) });
+
+    const host = archFromNode(process.arch);
+    let arch: ArchInfo | undefined = host;
+    if (values.arch !== undefined) {
+      const a = parseArch(values.arch);
+      if (!a.ok) throw a.error.at('--arch');
+      arch = a.value;
+    }
+    if (arch === undefined) throw usage(`this host's arch (${process.arch}) has no seccomp arch name`, 'pass --arch');
+
+    const live = (): ActionsLogged => {
+      const r = readActionsLogged();
+      return r.ok ? r.value : DEFAULT_ACTIONS_LOGGED;
+    };
+    const pos = [...positionals];
+    let target;
+    if (values.stack !== undefined) {
+      target = loadStackTarget(values.stack, io.cwd, arch, live);
+    } else {
+      const t = pos.shift();
+      if (t === undefined) throw usage('missing TARGET', 'give a .bpf, .s or profile file, or --stack STACK.json');
+      target = loadSingleTarget(t, io.cwd, arch, live());
+    }
+
+    let cases: SimCase[];
+    if (values.cases !== undefined) {
+      if (pos.length > 0) throw usage(`unexpected argument '${pos[0]}' with --cases`, 'give either --cases FILE or SYSCALL [ARGS…]');
+      if (values.ip !== undefined) throw usage('--ip goes with a single case; put "ip" in each case of --cases');
+      const text = values.cases === '-' ? new TextDecoder().decode(await io.readStdin()) : readCasesFile(resolve(io.cwd, values.cases), values.cases);
+      const r = readCases(text, values.cases, arch);
+      if (!r.ok) throw r.error;
+      cases = r.value;
+    } else {
+      const [sys, ...args] = pos;
+      if (sys === undefined) throw usage('missing SYSCALL', 'give a syscall name or number, or --cases FILE');
+      if (args.length > 6) throw usage(`${args.length} arguments given; a syscall has at most 6`);
+      const obj: Record<string, unknown> = { syscall: sys, args, ...(values.ip === undefined ? {} : { ip: values.ip }) };
+      const r = readCase(obj, 'arguments', arch);
+      if (!r.ok) throw r.error;
+      cases = [r.value];
+    }
+
+    if (values.kernel === true) {
+      if (target.stack.mode !== 'linux') throw usage('--kernel runs linux-mode stacks only', 'drop --kernel for proposed mode');
+      for (const line of runOnKernel(target.kernelFilters, cases, values.json === true)) io.stdout(`${line}\n`);
+      return 0;
+    }
+    for (const c of cases) {
+      const ev = target.stack.evaluate(c.data);
+      io.stdout(`${values.json === true ? jsonLine(ev) : textLine(c, ev)}\n`);
+    }
+    return 0;
+  },
+};
+
+function readCasesFile(path: string, file: string): string {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    throw fail({ code: 'cli/cannot-read', where: file, message: code === 'ENOENT' ? 'no such file' : 'cannot read it', ...(code === undefined ? {} : { errno: code }) });
+  }
+}
+
+/** DESIGN.md: `{"by","ret","tag","to","layer"}`, tag only for side actions, layer only when a layer took it. */
+export function logJson(e: LogEvent): Record<string, unknown> {
+  return { by: e.by, ret: e.ret, ...(e.tag === undefined ? {} : { tag: e.tag }), to: e.to, ...(e.layer === undefined ? {} : { layer: e.layer }) };
+}
+
+export function jsonLine(ev: Evaluation): string {
+  return JSON.stringify({ value: ev.value, action: ev.action, data: ev.data, insns: ev.insns, log: ev.log.map(logJson) });
+}
+
+function caseText(c: SimCase): string {
+  const name = syscallName(c.arch.name, c.nr) ?? `#${c.nr}`;
+  const args = [...c.data.args];
+  while (args.length > 0 && args[args.length - 1] === 0n) args.pop();
+  const ip = c.data.ip === 0n ? '' : ` @0x${c.data.ip.toString(16)}`;
+  return `${c.arch.name} ${name}(${args.map((a) => (a < 10n ? a.toString() : `0x${a.toString(16)}`)).join(', ')})${ip}`;
+}
+
+function logText(e: LogEvent): string {
+  const what = e.kind === 'side' ? `LOG(${e.tag ?? 0}) from #${e.by}` : `${formatAction(e.ret)} from #${e.by}`;
+  return `${what} → ${e.to}${e.layer === undefined ? '' : ` (layer #${e.layer})`}`;
+}
+
+export function textLine(c: SimCase, ev: Evaluation): string {
+  const log = ev.log.length === 0 ? '' : `; log: ${ev.log.map(logText).join(', ')}`;
+  return `${caseText(c)} → ${formatAction(ev.value)} (${ev.action}, ${ev.insns} insns)${log}`;
+}
