@@ -150,7 +150,10 @@ function assembleOrThrow(source: string, file: string): RawInsn[] {
       let name = t.text;
       if (name === 'args') {
         need('[', "'[' after args");
-        name += `[${String(number())}]`;
+        const at = toks[p]?.col ?? endCol;
+        const n = number();
+        if (n > 5) throw new AsmFault(fault(file, line, at, 'asm/unknown-field', `args[${n}] does not exist`, 'seccomp_data has args[0] to args[5]'));
+        name += `[${String(n)}]`;
         need(']', "']'");
         const hl = toks[p];
         if (hl?.type === 'word' && /^\.(hi|lo)$/.test(hl.text)) (name += hl.text), p++;

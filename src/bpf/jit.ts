@@ -10,29 +10,35 @@ import type { VerifiedProgram } from './verify.js';
  * enclosing the instructions before t, and a jump is `break Lt`. Blocks nest outermost = farthest
  * target, so every target ahead of an instruction is a block around it. Instruction counts are
  * summed at compile time and added only where control leaves a straight run (jump, label, return).
+ * V8's parser recurses per nested block, so past MAX_NESTED targets the code is a `switch (pc)`
+ * inside a loop instead, with a case per target and jumps as `pc = t; continue`.
  */
-export function jitSource(prog: VerifiedProgram): string {
+export function jitSource(prog: VerifiedProgram, maxNested = MAX_NESTED): string {
   const insns = prog.insns;
   const targets = new Set<number>();
   insns.forEach((i, pc) => {
     for (const t of jumpTargets(i, pc)) if (t !== pc + 1) targets.add(t);
   });
   const sorted = [...targets].sort((p, q) => q - p);
+  const nested = sorted.length <= maxNested;
+  const go = (t: number): string => (nested ? `break L${t};` : `{ pc = ${t}; continue; }`);
   const used = new Set<number>();
   for (const i of insns) if (i.kind === 'st' || i.kind === 'stx') used.add(i.k);
   const out: string[] = ['let a = 0, x = 0, n = 0;'];
   if (used.size > 0) out.push(`let ${[...used].map((k) => `m${k} = 0`).join(', ')};`);
-  out.push(sorted.map((t) => `L${t}: {`).join(' '));
+  if (nested) out.push(sorted.map((t) => `L${t}: {`).join(' '));
+  else out.push('let pc = 0;', 'for (;;) switch (pc) {', 'case 0:');
   let c = 0; // instructions run since the last point n was brought up to date
   const flush = (): string => (c > 0 ? `n += ${c}; ` : '');
   insns.forEach((i, pc) => {
     if (targets.has(pc)) {
-      out.push(`${flush()}} // L${pc}`);
+      out.push(nested ? `${flush()}} // L${pc}` : `${flush()}case ${pc}:`);
       c = 0;
     }
     c++;
-    out.push(`/* ${pc} */ ${emit(i, pc, prog.inputSize, () => c, flush)}`);
+    out.push(`/* ${pc} */ ${emit(i, pc, prog.inputSize, () => c, flush, go)}`);
   });
+  if (!nested) out.push('}');
   return out.join('\n');
 }
 
@@ -42,10 +48,13 @@ function jumpTargets(i: Insn, pc: number): number[] {
   return [];
 }
 
+/** Jump targets up to which labelled blocks are nested (V8 parses ~2000 deep on a default stack). */
+const MAX_NESTED = 1000;
+
 const ALU_JS = { add: '+', sub: '-', or: '|', and: '&', xor: '^', lsh: '<<' } as const;
 const CMP_JS = { jeq: '===', jgt: '>', jge: '>=' } as const;
 
-function emit(i: Insn, pc: number, inputSize: number, count: () => number, flush: () => string): string {
+function emit(i: Insn, pc: number, inputSize: number, count: () => number, flush: () => string, go: (t: number) => string): string {
   const ret = (v: string): string => `return { ret: ${v}, insns: n + ${count()} };`;
   switch (i.kind) {
     case 'ld':
@@ -75,12 +84,12 @@ function emit(i: Insn, pc: number, inputSize: number, count: () => number, flush
     case 'neg':
       return 'a = -a >>> 0;';
     case 'ja':
-      return i.k === 0 ? '' : `${flush()}break L${pc + 1 + i.k};`;
+      return i.k === 0 ? '' : `${flush()}${go(pc + 1 + i.k)}`;
     case 'jcond': {
       const v = i.src === 'k' ? String(i.k) : 'x';
       const cond = i.op === 'jset' ? `(a & ${v}) !== 0` : `a ${CMP_JS[i.op]} ${v}`;
-      const jt = i.jt === 0 ? undefined : `break L${pc + 1 + i.jt};`;
-      const jf = i.jf === 0 ? undefined : `break L${pc + 1 + i.jf};`;
+      const jt = i.jt === 0 ? undefined : go(pc + 1 + i.jt);
+      const jf = i.jf === 0 ? undefined : go(pc + 1 + i.jf);
       if (jt === jf) return jt === undefined ? '' : `${flush()}${jt}`;
       if (jf === undefined) return `if (${cond}) { ${flush()}${jt} }`;
       if (jt === undefined) return `if (!(${cond})) { ${flush()}${jf} }`;
@@ -99,9 +108,9 @@ function emit(i: Insn, pc: number, inputSize: number, count: () => number, flush
   }
 }
 
-/** Compiles `prog`; the returned executor gives exactly what `interpret()` gives. */
-export function jit(prog: VerifiedProgram): Executor {
+/** Compiles `prog`; the returned executor gives exactly what `interpret()` gives. `maxNested` is for tests of the switch form. */
+export function jit(prog: VerifiedProgram, maxNested = MAX_NESTED): Executor {
   // eslint-disable-next-line @typescript-eslint/no-implied-eval -- the point of a JIT; the source is built only from decoded numbers
-  const run = new Function('w', jitSource(prog)) as (w: Uint32Array) => ExecResult;
+  const run = new Function('w', jitSource(prog, maxNested)) as (w: Uint32Array) => ExecResult;
   return { run };
 }
