@@ -10,17 +10,21 @@ export interface Enrichment {
   readonly auditArch?: number;
   readonly nr?: number;
   readonly syscallName?: string;
-  /** The kernel's name of how the code behaves (an unknown code behaves as kill_process). */
-  readonly action?: ActionName;
+  /**
+   * The kernel's name of how the code behaves (an unknown code behaves as kill_process); `kill`
+   * when only ausearch -i's interpretation is there, which cannot tell kill_thread from kill_process.
+   */
+  readonly action?: ActionName | 'kill';
   readonly code?: number;
 }
 
 /**
- * auparse's interpretations of `code=` (ausearch -i): kill is SECCOMP_RET_KILL_THREAD (value 0),
- * the rest are the kernel's action names (auparse/interpret.c print_seccomp_code).
+ * auparse's interpretations of `code=` (ausearch -i, auparse/interpret.c print_seccomp_code). It
+ * masks with the pre-4.14 SECCOMP_RET_ACTION 0x7fff0000, so KILL_PROCESS (0x80000000) and
+ * KILL_THREAD (0) both print `kill` [seen with audit 3.0.9 on this machine].
  */
-const AUPARSE_CODES: Readonly<Record<string, ActionName>> = {
-  kill: 'kill_thread',
+const AUPARSE_CODES: Readonly<Record<string, ActionName | 'kill'>> = {
+  kill: 'kill',
   'kill-thread': 'kill_thread',
   'kill-process': 'kill_process',
   'kill_process': 'kill_process',
@@ -67,7 +71,7 @@ export function enrich(rec: SeccompRecord): Enrichment {
   }
   const codeText = f['code'];
   const code = num(codeText);
-  let action: ActionName | undefined;
+  let action: ActionName | 'kill' | undefined;
   if (code !== undefined) action = behaviour(code);
   else if (codeText !== undefined) {
     action = AUPARSE_CODES[codeText.toLowerCase()];
@@ -96,7 +100,7 @@ export function toSeccompEvent(rec: SeccompRecord, e: Enrichment = enrich(rec)):
   const f = rec.fields;
   const ip = f['ip'];
   if (e.auditArch === undefined || e.nr === undefined || ip === undefined || !/^0x[0-9a-f]+$/i.test(ip)) return undefined;
-  const code = e.code ?? (e.action === undefined ? undefined : actionInfo(e.action).value);
+  const code = e.code ?? (e.action === undefined || e.action === 'kill' ? undefined : actionInfo(e.action).value);
   if (code === undefined) return undefined;
   const sig = num(f['sig']) ?? signalNumber(f['sig'] ?? '') ?? 0;
   return {

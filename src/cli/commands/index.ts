@@ -4,5 +4,6 @@ import type { Command } from '../command.js';
 import { syscallsCommand } from './syscalls.js';
 import { sysctlCommand } from './sysctl.js';
 import { simCommand } from './sim.js';
+import { logsCommand } from './logs.js';
 
-export const COMMANDS: readonly Command[] = [syscallsCommand, sysctlCommand, simCommand];
+export const COMMANDS: readonly Command[] = [syscallsCommand, sysctlCommand, simCommand, logsCommand];

@@ -1,0 +1,100 @@
+/** @module How `seccomptrace logs` prints a record: one JSON object with stable keys, one text line, or a summary by exe, syscall and action. */
+
+import type { ConfigRecord, SeccompRecord } from './audit-line.js';
+import type { Enrichment } from './enrich.js';
+
+/** Fields that are printed as decimal numbers by the kernel (`%u`, `%d`, `%ld`) and become JSON numbers. */
+const NUMERIC = new Set(['auid', 'uid', 'gid', 'ses', 'pid', 'sig', 'syscall', 'compat', 'res']);
+
+export type JsonValue = string | number | null;
+
+function printedValue(key: string, v: string): JsonValue {
+  return NUMERIC.has(key) && /^-?\d+$/.test(v) ? Number(v) : v;
+}
+
+function timeValue(t: string | undefined): JsonValue {
+  if (t === undefined) return null;
+  return /^\d+\.\d+$/.test(t) ? Number(t) : t;
+}
+
+/**
+ * The `logs --json` object (DESIGN.md CLI contract): `type time serial format`, then the fields as
+ * the record prints them (numbers as numbers, `arch` as printed, comm/exe decoded, ausearch -i names
+ * kept, ENRICHED names too), then `archName syscallName action` and `rule` when attributed.
+ * Keys a record lacks are null in the enrichment, absent among the printed fields.
+ */
+export function recordJson(rec: SeccompRecord, e: Enrichment, rule?: string): Record<string, JsonValue> {
+  const o: Record<string, JsonValue> = { type: rec.type, time: timeValue(rec.time), serial: rec.serial ?? null, format: rec.format };
+  for (const [k, v] of Object.entries(rec.fields)) if (!(k in o)) o[k] = printedValue(k, v);
+  o['archName'] = e.archName ?? null;
+  o['syscallName'] = e.syscallName ?? null;
+  o['action'] = e.action ?? null;
+  if (rule !== undefined) o['rule'] = rule;
+  return o;
+}
+
+/** A 1305 seccomp-logging record as JSON: `type time serial format op actions old-actions res`. */
+export function configJson(rec: ConfigRecord): Record<string, JsonValue> {
+  const o: Record<string, JsonValue> = { type: rec.type, time: timeValue(rec.time), serial: rec.serial ?? null, format: rec.format };
+  for (const [k, v] of Object.entries(rec.fields)) if (!(k in o)) o[k] = printedValue(k, v);
+  return o;
+}
+
+/** `audit(T:S) ACTION ARCH SYSCALL(NR) pid=P comm="C" exe="E"[ rule=R]`. */
+export function recordText(rec: SeccompRecord, e: Enrichment, rule?: string): string {
+  const f = rec.fields;
+  const stamp = rec.time === undefined ? '' : `${rec.time}:${rec.serial ?? '?'} `;
+  const sys = e.syscallName === undefined ? `#${f['syscall'] ?? '?'}` : e.nr === undefined ? e.syscallName : `${e.syscallName}(${e.nr})`;
+  const arch = e.archName ?? `arch=${f['arch'] ?? '?'}`;
+  const action = e.action ?? `code=${f['code'] ?? '?'}`;
+  const r = rule === undefined ? '' : ` rule=${rule}`;
+  return `${stamp}${action} ${arch} ${sys} pid=${f['pid'] ?? '?'} comm=${JSON.stringify(f['comm'] ?? '')} exe=${JSON.stringify(f['exe'] ?? '')}${r}`;
+}
+
+export function configText(rec: ConfigRecord): string {
+  const f = rec.fields;
+  const stamp = rec.time === undefined ? '' : `${rec.time}:${rec.serial ?? '?'} `;
+  return `${stamp}actions_logged ${f['old-actions'] ?? '?'} -> ${f['actions'] ?? '?'} res=${f['res'] ?? '?'}`;
+}
+
+/** Distinct keys kept per table; the rest are counted under "(other)", so memory stays bounded. */
+export const SUMMARY_KEYS = 10_000;
+
+class Counter {
+  readonly counts = new Map<string, number>();
+  add(key: string): void {
+    const k = this.counts.has(key) || this.counts.size < SUMMARY_KEYS ? key : '(other)';
+    this.counts.set(k, (this.counts.get(k) ?? 0) + 1);
+  }
+  top(): [string, number][] {
+    return [...this.counts].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1));
+  }
+}
+
+/** Counts by exe, by syscall (with arch) and by action, for `--summary`. */
+export class LogSummary {
+  total = 0;
+  private readonly byExe = new Counter();
+  private readonly bySyscall = new Counter();
+  private readonly byAction = new Counter();
+  private readonly byRule = new Counter();
+
+  add(rec: SeccompRecord, e: Enrichment, rule?: string): void {
+    this.total++;
+    this.byExe.add(rec.fields['exe'] ?? '?');
+    this.bySyscall.add(`${e.archName ?? rec.fields['arch'] ?? '?'} ${e.syscallName ?? `#${rec.fields['syscall'] ?? '?'}`}`);
+    this.byAction.add(e.action ?? rec.fields['code'] ?? '?');
+    if (rule !== undefined) this.byRule.add(rule);
+  }
+
+  text(): string {
+    const block = (title: string, c: Counter): string =>
+      c.counts.size === 0 ? '' : `${title}:\n${c.top().map(([k, n]) => `  ${String(n).padStart(8)}  ${k}\n`).join('')}`;
+    return `${this.total} seccomp records\n${block('by action', this.byAction)}${block('by syscall', this.bySyscall)}${block('by exe', this.byExe)}${block('by rule', this.byRule)}`;
+  }
+
+  json(): Record<string, unknown> {
+    const obj = (c: Counter): Record<string, number> => Object.fromEntries(c.top());
+    return { total: this.total, byAction: obj(this.byAction), bySyscall: obj(this.bySyscall), byExe: obj(this.byExe), ...(this.byRule.counts.size > 0 ? { byRule: obj(this.byRule) } : {}) };
+  }
+}
