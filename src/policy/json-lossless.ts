@@ -1,0 +1,213 @@
+/** @module A JSON reader that keeps integers exact (bigint) and remembers where every value starts, for line:column errors. */
+
+import { fail, type SeccompTraceError } from '../errors.js';
+import { err, ok, type Result } from '../result.js';
+
+/** A parsed JSON value. Integer literals are bigint (exact to any size); other numbers are `number`. */
+export type JsonValue =
+  | { readonly kind: 'null'; readonly pos: Pos }
+  | { readonly kind: 'bool'; readonly value: boolean; readonly pos: Pos }
+  | { readonly kind: 'int'; readonly value: bigint; readonly pos: Pos }
+  | { readonly kind: 'float'; readonly value: number; readonly text: string; readonly pos: Pos }
+  | { readonly kind: 'string'; readonly value: string; readonly pos: Pos }
+  | { readonly kind: 'array'; readonly items: readonly JsonValue[]; readonly pos: Pos }
+  | { readonly kind: 'object'; readonly entries: readonly (readonly [string, JsonValue])[]; readonly pos: Pos };
+
+/** 1-based line and column of a value's first character. */
+export interface Pos {
+  readonly line: number;
+  readonly col: number;
+}
+
+/** Parses RFC 8259 JSON. Errors carry `LINE:COL` in `where` (the caller prefixes the file with `.at()`). */
+export function parseJson(text: string): Result<JsonValue, SeccompTraceError> {
+  const p = new Parser(text);
+  try {
+    p.ws();
+    const v = p.value();
+    p.ws();
+    if (p.i < text.length) return err(p.error('unexpected text after the JSON value', 'remove it'));
+    return ok(v);
+  } catch (e) {
+    if (e instanceof JsonSyntax) return err(e.error);
+    throw e;
+  }
+}
+
+/** The field of an object, or undefined. Duplicate keys: the last wins, as Go's encoding/json does. */
+export function field(obj: JsonValue, key: string): JsonValue | undefined {
+  if (obj.kind !== 'object') return undefined;
+  let found: JsonValue | undefined;
+  for (const [k, v] of obj.entries) if (k === key) found = v;
+  return found;
+}
+
+export function posText(p: Pos): string {
+  return `${p.line}:${p.col}`;
+}
+
+class JsonSyntax extends Error {
+  constructor(readonly error: SeccompTraceError) {
+    super(error.message);
+  }
+}
+
+class Parser {
+  i = 0;
+  private line = 1;
+  private lineStart = 0;
+
+  constructor(private readonly s: string) {}
+
+  pos(): Pos {
+    return { line: this.line, col: this.i - this.lineStart + 1 };
+  }
+
+  error(message: string, hint?: string): SeccompTraceError {
+    return fail({ code: 'policy/bad-json', message: `malformed JSON: ${message}`, where: posText(this.pos()), ...(hint === undefined ? {} : { hint }) });
+  }
+
+  private die(message: string, hint?: string): never {
+    throw new JsonSyntax(this.error(message, hint));
+  }
+
+  ws(): void {
+    for (;;) {
+      const c = this.s.charCodeAt(this.i);
+      if (c === 0x0a) {
+        this.i++;
+        this.line++;
+        this.lineStart = this.i;
+      } else if (c === 0x20 || c === 0x09 || c === 0x0d) this.i++;
+      else return;
+    }
+  }
+
+  private describe(): string {
+    if (this.i >= this.s.length) return 'end of input';
+    return `'${this.s[this.i]}'`;
+  }
+
+  value(): JsonValue {
+    const pos = this.pos();
+    const c = this.s[this.i];
+    switch (c) {
+      case '{':
+        return this.object(pos);
+      case '[':
+        return this.array(pos);
+      case '"':
+        return { kind: 'string', value: this.string(), pos };
+      case 't':
+      case 'f':
+      case 'n':
+        return this.word(pos);
+      default:
+        if (c !== undefined && /[-0-9]/.test(c)) return this.number(pos);
+        return this.die(`expected a value, found ${this.describe()}`);
+    }
+  }
+
+  private object(pos: Pos): JsonValue {
+    this.i++;
+    const entries: (readonly [string, JsonValue])[] = [];
+    this.ws();
+    if (this.s[this.i] === '}') {
+      this.i++;
+      return { kind: 'object', entries, pos };
+    }
+    for (;;) {
+      this.ws();
+      if (this.s[this.i] !== '"') this.die(`expected a "key", found ${this.describe()}`, 'object keys are double-quoted strings; no trailing commas');
+      const k = this.string();
+      this.ws();
+      if (this.s[this.i] !== ':') this.die(`expected ':' after key "${k}", found ${this.describe()}`);
+      this.i++;
+      this.ws();
+      entries.push([k, this.value()]);
+      this.ws();
+      const c = this.s[this.i];
+      if (c === ',') {
+        this.i++;
+        continue;
+      }
+      if (c === '}') {
+        this.i++;
+        return { kind: 'object', entries, pos };
+      }
+      this.die(`expected ',' or '}' in object, found ${this.describe()}`, 'a comma may be missing');
+    }
+  }
+
+  private array(pos: Pos): JsonValue {
+    this.i++;
+    const items: JsonValue[] = [];
+    this.ws();
+    if (this.s[this.i] === ']') {
+      this.i++;
+      return { kind: 'array', items, pos };
+    }
+    for (;;) {
+      this.ws();
+      items.push(this.value());
+      this.ws();
+      const c = this.s[this.i];
+      if (c === ',') {
+        this.i++;
+        continue;
+      }
+      if (c === ']') {
+        this.i++;
+        return { kind: 'array', items, pos };
+      }
+      this.die(`expected ',' or ']' in array, found ${this.describe()}`, 'a comma may be missing');
+    }
+  }
+
+  private string(): string {
+    this.i++;
+    let out = '';
+    for (;;) {
+      const c = this.s[this.i];
+      if (c === undefined) this.die('unterminated string');
+      if (c === '"') {
+        this.i++;
+        return out;
+      }
+      if (c === '\\') {
+        const e = this.s[this.i + 1];
+        const simple: Record<string, string> = { '"': '"', '\\': '\\', '/': '/', b: '\b', f: '\f', n: '\n', r: '\r', t: '\t' };
+        if (e !== undefined && simple[e] !== undefined) {
+          out += simple[e];
+          this.i += 2;
+        } else if (e === 'u' && /^[0-9a-fA-F]{4}$/.test(this.s.slice(this.i + 2, this.i + 6))) {
+          out += String.fromCharCode(parseInt(this.s.slice(this.i + 2, this.i + 6), 16));
+          this.i += 6;
+        } else this.die(`bad escape '\\${e ?? ''}' in string`);
+        continue;
+      }
+      if (c.charCodeAt(0) < 0x20) this.die('control character in string', 'escape it (\\n, \\t, \\u00XX)');
+      out += c;
+      this.i++;
+    }
+  }
+
+  private word(pos: Pos): JsonValue {
+    for (const [w, v] of [['true', true], ['false', false], ['null', null]] as const) {
+      if (this.s.startsWith(w, this.i)) {
+        this.i += w.length;
+        return v === null ? { kind: 'null', pos } : { kind: 'bool', value: v, pos };
+      }
+    }
+    return this.die(`expected a value, found ${this.describe()}`);
+  }
+
+  private number(pos: Pos): JsonValue {
+    const m = /^-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][-+]?[0-9]+)?/.exec(this.s.slice(this.i, this.i + 400));
+    if (m === null) return this.die(`bad number starting with ${this.describe()}`);
+    const text = m[0];
+    this.i += text.length;
+    if (m[2] === undefined && m[3] === undefined) return { kind: 'int', value: BigInt(text), pos };
+    return { kind: 'float', value: Number(text), text, pos };
+  }
+}
