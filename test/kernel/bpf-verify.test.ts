@@ -1,12 +1,16 @@
 /** @module Verifier = kernel: our verdict on 5,000+ seeded random programs equals seccomp()'s, program by program. */
 
 import assert from 'node:assert/strict';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { disassemble } from '../../src/bpf/disasm.js';
-import { encodeProgram, type RawInsn } from '../../src/bpf/insn-codec.js';
+import { decodeProgram, encodeProgram, type RawInsn } from '../../src/bpf/insn-codec.js';
 import { randomProgram, randomValidProgram, rng } from '../../src/bpf/random-program.js';
 import { verify } from '../../src/bpf/verify.js';
 import { probeBatch } from '../../src/linux/probe.js';
+import { unwrap } from '../../src/result.js';
+import { sharedPath } from '../fixtures/paths.js';
 
 const EINVAL = 22;
 
@@ -41,5 +45,17 @@ describe('verify = kernel (seccomp(SECCOMP_SET_MODE_FILTER) on this machine)', (
     assert.deepEqual(mismatches.slice(0, 3), [], `${mismatches.length} mismatches`);
     // The generator must produce both verdicts in bulk, or the comparison proves little.
     assert.ok(accepted > 1500 && accepted < 5000, `accepted ${accepted} of ${progs.length}`);
+  });
+
+  it('agrees on every .bpf file of the shared corpus', () => {
+    const walk = (d: string): string[] => readdirSync(d).flatMap((n) => (statSync(join(d, n)).isDirectory() ? walk(join(d, n)) : n.endsWith('.bpf') ? [join(d, n)] : []));
+    const files = walk(sharedPath('bpf'));
+    assert.ok(files.length >= 50);
+    const progs = files.map((f) => unwrap(decodeProgram(readFileSync(f))));
+    const kernel = kernelErrnos(progs);
+    files.forEach((f, n) => {
+      const ours = verify(progs[n]!);
+      assert.equal(ours.ok ? 0 : EINVAL, kernel[n], `${f}: ours ${ours.ok ? 'ok' : JSON.stringify(ours.error)}`);
+    });
   });
 });
