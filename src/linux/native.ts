@@ -32,6 +32,46 @@ export interface NativeFeatures {
   readonly notifSizes: { readonly errno: number; readonly notif?: number; readonly resp?: number; readonly data?: number };
   readonly pidfdOpen: number;
 }
+export interface NativeSpawnRequest {
+  readonly file: string;
+  readonly argv: readonly string[];
+  readonly env: readonly string[];
+  readonly cwd?: string;
+  readonly filters: readonly { readonly program: Uint8Array; readonly flags: number }[];
+}
+export interface NativeSpawned { readonly pid: number; readonly pidfd: number; readonly listenerFd: number; readonly errFd: number }
+/** exited: normal exit with `code`; otherwise `code` is the signal. */
+export interface NativeExit { readonly exited: boolean; readonly code: number }
+export interface NativeNotifyRecord {
+  readonly id: bigint;
+  readonly pid: number;
+  readonly nr: number;
+  readonly arch: number;
+  readonly ip: bigint;
+  readonly args: readonly bigint[];
+  /** The native thread already answered CONTINUE. */
+  readonly answered: boolean;
+  readonly timeNs: number;
+}
+export interface NativeDrain {
+  readonly records: NativeNotifyRecord[];
+  readonly lost: number;
+  readonly received: number;
+  readonly exit?: NativeExit;
+  readonly finished: boolean;
+  readonly fatalErrno: number;
+}
+export interface NativeNotifyStart {
+  readonly listenerFd: number;
+  readonly pidfd: number;
+  readonly table: Uint8Array;
+  readonly tableArch: number;
+  readonly other: number;
+  readonly capacity: number;
+  readonly onReady: () => void;
+}
+/** Opaque handle of a running notifier thread. */
+export type NotifierHandle = { readonly __brand: 'NotifierHandle' };
 export interface NativeAddon {
   readonly abiVersion: number;
   probeBatch(reqs: readonly NativeProbeRequest[]): NativeProbeResult[];
@@ -40,6 +80,15 @@ export interface NativeAddon {
   auditRead(fd: number, timeoutMs: number, max: number): { messages: { type: number; text: string }[]; overruns: number };
   closeFd(fd: number): void;
   features(req: { actions: readonly number[]; flags: readonly number[] }): NativeFeatures;
+  spawn(req: NativeSpawnRequest): NativeSpawned;
+  spawnError(errFd: number): { step: string; errno: number } | undefined;
+  waitExit(pidfd: number, nohang: number): NativeExit | undefined;
+  pidfdSignal(pidfd: number, signal: number): number;
+  notifyStart(req: NativeNotifyStart): NotifierHandle;
+  notifyDrain(h: NotifierHandle, max: number): NativeDrain;
+  notifyStop(h: NotifierHandle): void;
+  notifySend(listenerFd: number, id: bigint, error: number, val: bigint, flags: number): number;
+  notifyIdValid(listenerFd: number, id: bigint): number;
 }
 
 const ADDON_REL = join('build', 'Release', 'seccomptrace.node');

@@ -5,5 +5,6 @@ import { syscallsCommand } from './syscalls.js';
 import { sysctlCommand } from './sysctl.js';
 import { simCommand } from './sim.js';
 import { logsCommand } from './logs.js';
+import { runCommand } from './run.js';
 
-export const COMMANDS: readonly Command[] = [syscallsCommand, sysctlCommand, simCommand, logsCommand];
+export const COMMANDS: readonly Command[] = [syscallsCommand, sysctlCommand, simCommand, logsCommand, runCommand];

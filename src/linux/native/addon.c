@@ -18,5 +18,14 @@ NAPI_MODULE_INIT() {
   export_fn(env, exports, "auditRead", st_audit_read);
   export_fn(env, exports, "closeFd", st_close_fd);
   export_fn(env, exports, "features", st_features);
+  export_fn(env, exports, "spawn", st_spawn);
+  export_fn(env, exports, "spawnError", st_spawn_error);
+  export_fn(env, exports, "waitExit", st_wait_exit);
+  export_fn(env, exports, "pidfdSignal", st_pidfd_signal);
+  export_fn(env, exports, "notifyStart", st_notify_start);
+  export_fn(env, exports, "notifyDrain", st_notify_drain);
+  export_fn(env, exports, "notifyStop", st_notify_stop);
+  export_fn(env, exports, "notifySend", st_notify_send);
+  export_fn(env, exports, "notifyIdValid", st_notify_id_valid);
   return exports;
 }

@@ -36,5 +36,14 @@ napi_value st_audit_open(napi_env env, napi_callback_info info);
 napi_value st_audit_read(napi_env env, napi_callback_info info);
 napi_value st_close_fd(napi_env env, napi_callback_info info);
 napi_value st_features(napi_env env, napi_callback_info info);
+napi_value st_spawn(napi_env env, napi_callback_info info);
+napi_value st_spawn_error(napi_env env, napi_callback_info info);
+napi_value st_wait_exit(napi_env env, napi_callback_info info);
+napi_value st_pidfd_signal(napi_env env, napi_callback_info info);
+napi_value st_notify_start(napi_env env, napi_callback_info info);
+napi_value st_notify_drain(napi_env env, napi_callback_info info);
+napi_value st_notify_stop(napi_env env, napi_callback_info info);
+napi_value st_notify_send(napi_env env, napi_callback_info info);
+napi_value st_notify_id_valid(napi_env env, napi_callback_info info);
 
 #endif

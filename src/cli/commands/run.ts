@@ -1,0 +1,187 @@
+/** @module `seccomptrace run`: run a program under a profile and report its seccomp events (USER_NOTIF supervisor, or RET_LOG + audit). */
+
+import { closeSync, existsSync, openSync, readFileSync, writeSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { ACTIONS, formatAction, type ActionName } from '../../abi/actions.js';
+import { syscallName } from '../../abi/syscalls.js';
+import { fail } from '../../errors.js';
+import { AUDIT_ARCH_X86_64, attribute, lowerPlan, planFromOci, type Attribution, type RunPlan } from '../../linux/supervisor-plan.js';
+import { supervise, type NotifyRecord, type Verdict } from '../../linux/supervisor.js';
+import { runViaKernel } from '../../linux/supervisor-kernel.js';
+import type { CliIo, Command } from '../command.js';
+
+const USAGE = `usage: seccomptrace run [--policy PROFILE] [--complain] [--mode linux|proposed] [--via notify|kernel]
+                        [--log-actions LIST] [--json FILE] [--quiet] -- CMD [ARGS…]
+
+Runs CMD under PROFILE (an OCI/Docker seccomp JSON file or 'docker-default') and reports every
+syscall the profile logs or denies, on stderr (strace-like) and with --json as JSON lines.
+Without --policy: complain mode over docker-default (logs what Docker's default would deny).
+  --complain        every deny becomes log-and-allow; the summary lists what would be denied
+  --via notify      (default, no privilege) USER_NOTIF supervisor; --via kernel: RET_LOG read from audit (root)
+  --log-actions L   which denials to report, actions_logged names (default: all but allow)
+Exit status: CMD's, or 128+signal when it was killed.`;
+
+const DOCKER_DEFAULT = 'docker-default';
+
+function packageRoot(): string {
+  let d = dirname(fileURLToPath(import.meta.url));
+  while (!existsSync(join(d, 'package.json'))) {
+    const up = dirname(d);
+    if (up === d) return d;
+    d = up;
+  }
+  return d;
+}
+
+/** Where the bundled docker-default lives; the shared corpus copy until the package bundles one. */
+function dockerDefaultPath(env: Readonly<Record<string, string | undefined>>): string {
+  const root = packageRoot();
+  const candidates = [join(root, 'profiles', 'docker-default.json'), join(env['SECCOMPTRACE_SHARED'] ?? join(root, '..', 'shared', 'data'), 'profiles', 'moby-moby__default.json')];
+  const found = candidates.find((p) => existsSync(p));
+  if (found === undefined) throw fail({ code: 'cli/no-docker-default', message: `docker-default profile not found (looked in ${candidates.join(', ')})`, hint: 'pass --policy FILE' });
+  return found;
+}
+
+function loadPlan(policy: string, io: CliIo): { plan: RunPlan; name: string } {
+  const path = policy === DOCKER_DEFAULT ? dockerDefaultPath(io.env) : resolve(io.cwd, policy);
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (e) {
+    throw fail({ code: 'cli/read', where: policy, message: `cannot read: ${(e as Error).message}`, errno: (e as NodeJS.ErrnoException).code ?? 'EIO' });
+  }
+  return { plan: planFromOci(text, policy), name: policy };
+}
+
+function parseLogActions(list: string | undefined): Set<ActionName> {
+  const all = ACTIONS.map((a) => a.name).filter((n) => n !== 'allow');
+  if (list === undefined) return new Set(all);
+  const out = new Set<ActionName>();
+  for (const w of list.split(/[\s,]+/).filter((x) => x !== '')) {
+    const n = all.find((a) => a === w);
+    if (n === undefined) throw fail({ code: 'cli/usage', usage: true, where: '--log-actions', message: `unknown action '${w}'`, hint: `use ${all.join(',')}` });
+    out.add(n);
+  }
+  return out;
+}
+
+export interface RunEvent {
+  readonly pid: number;
+  readonly arch: number;
+  readonly nr: number;
+  readonly syscall: string;
+  readonly args: readonly bigint[];
+  readonly attribution: Attribution;
+  readonly timeNs: number;
+}
+
+const hex = (v: bigint): string => `0x${v.toString(16)}`;
+const archName = (a: number): string => (a === AUDIT_ARCH_X86_64 ? 'x86_64' : a === 0x40000003 ? 'x86' : `0x${a.toString(16)}`);
+
+function textLine(e: RunEvent, complain: boolean): string {
+  let n = e.args.length;
+  while (n > 0 && e.args[n - 1] === 0n) n--;
+  const verb = complain && e.attribution.action !== 'log' ? 'would be' : 'is';
+  const tag = e.attribution.tag === undefined ? '' : ` tag ${e.attribution.tag}`;
+  return `seccomptrace: [pid ${e.pid}] ${e.syscall}(${e.args.slice(0, n).map(hex).join(', ')}) ${verb} ${formatAction(e.attribution.value)} (rule ${e.attribution.rule}${tag})\n`;
+}
+
+/** JSON with exact 64-bit integers (bigint printed as digits). */
+function jsonLine(e: RunEvent): string {
+  const a = e.attribution;
+  const fields: [string, string][] = [
+    ['pid', String(e.pid)], ['arch', JSON.stringify(archName(e.arch))], ['nr', String(e.nr)], ['syscall', JSON.stringify(e.syscall)],
+    ['args', `[${e.args.map((x) => x.toString()).join(',')}]`], ['value', String(a.value >>> 0)], ['action', JSON.stringify(a.action)],
+    ['rule', JSON.stringify(a.rule)], ['tag', a.tag === undefined ? 'null' : String(a.tag)], ['timeNs', String(e.timeNs)],
+  ];
+  return `{${fields.map(([k, v]) => `"${k}":${v}`).join(',')}}\n`;
+}
+
+function summary(events: readonly RunEvent[], lost: number, complain: boolean): string {
+  const rows = new Map<string, { syscall: string; action: string; rule: string; count: number }>();
+  for (const e of events) {
+    const key = `${e.syscall}\0${e.attribution.value}\0${e.attribution.rule}`;
+    const r = rows.get(key) ?? { syscall: e.syscall, action: formatAction(e.attribution.value), rule: e.attribution.rule, count: 0 };
+    r.count++;
+    rows.set(key, r);
+  }
+  const list = [...rows.values()].sort((a, b) => b.count - a.count || a.syscall.localeCompare(b.syscall));
+  const head = complain ? 'would be' : 'action';
+  const w = Math.max(7, ...list.map((r) => r.syscall.length));
+  const aw = Math.max(head.length, ...list.map((r) => r.action.length));
+  let s = `seccomptrace: ${events.length} event(s)${lost > 0 ? `, ${lost} LOST` : ''}\n  ${'count'.padStart(6)}  ${'syscall'.padEnd(w)}  ${head.padEnd(aw)}  rule\n`;
+  for (const r of list) s += `  ${String(r.count).padStart(6)}  ${r.syscall.padEnd(w)}  ${r.action.padEnd(aw)}  ${r.rule}\n`;
+  return s;
+}
+
+export const runCommand: Command = {
+  name: 'run',
+  summary: 'run a program under a profile and report its seccomp events (no privilege needed)',
+  usage: USAGE,
+  async run(args, io) {
+    const { values, positionals } = parseArgs({
+      args: [...args],
+      allowPositionals: true,
+      strict: true,
+      options: {
+        policy: { type: 'string' }, complain: { type: 'boolean' }, mode: { type: 'string' }, via: { type: 'string' },
+        'log-actions': { type: 'string' }, json: { type: 'string' }, quiet: { type: 'boolean' },
+      },
+    });
+    const [command, ...cmdArgs] = positionals;
+    if (command === undefined) throw fail({ code: 'cli/usage', usage: true, message: 'no command to run', hint: 'seccomptrace run [OPTIONS] -- CMD [ARGS…]' });
+    const mode = values.mode ?? 'linux';
+    if (mode !== 'linux' && mode !== 'proposed') throw fail({ code: 'cli/usage', usage: true, where: '--mode', message: `unknown mode '${mode}'`, hint: 'use linux or proposed' });
+    if (mode === 'proposed') throw fail({ code: 'cli/not-implemented', where: '--mode proposed', message: 'proposed-mode stacks are not supported by run in this build', hint: 'use --mode linux' });
+    const via = values.via ?? 'notify';
+    if (via !== 'notify' && via !== 'kernel') throw fail({ code: 'cli/usage', usage: true, where: '--via', message: `unknown log path '${via}'`, hint: 'use notify or kernel' });
+    const complain = values.complain === true || values.policy === undefined;
+    const { plan } = loadPlan(values.policy ?? DOCKER_DEFAULT, io);
+    const logActions = parseLogActions(values['log-actions']);
+    const jsonFd = values.json === undefined ? undefined : openSync(resolve(io.cwd, values.json), 'w');
+    const events: RunEvent[] = [];
+    const emit = (e: RunEvent): void => {
+      // A syscall notified only so its argument conditions could be checked, and allowed by them.
+      if (e.attribution.action === 'allow') return;
+      events.push(e);
+      if (values.quiet !== true) io.stderr(textLine(e, complain));
+      if (jsonFd !== undefined) writeSync(jsonFd, jsonLine(e));
+    };
+    const toEvent = (pid: number, arch: number, nr: number, a: readonly bigint[], timeNs: number): RunEvent => ({
+      pid, arch, nr, args: a, timeNs, attribution: attribute(plan, arch, nr, a),
+      syscall: (arch === AUDIT_ARCH_X86_64 ? syscallName('x86_64', nr) : arch === 0x40000003 ? syscallName('x86', nr) : undefined) ?? `syscall_${nr}`,
+    });
+    try {
+      let status: number;
+      let lost: number;
+      if (via === 'kernel') {
+        const r = await runViaKernel({ command, args: cmdArgs, plan, complain, logActions, onEvent: (e) => emit(toEvent(e.pid, e.arch, e.nr, e.args, e.timeNs)) });
+        status = r.status;
+        lost = r.lost;
+      } else {
+        const side = lowerPlan(plan, { complain, logActions });
+        const decide = (rec: NotifyRecord): Verdict => {
+          const a = attribute(plan, rec.arch, rec.nr, rec.args);
+          if (a.action === 'errno') return { kind: 'errno', errno: a.value & 0xffff };
+          if (a.action === 'allow' || a.action === 'log') return { kind: 'continue' }; // never reached for a deny: lowerPlan asks only for errno/kill
+          return { kind: 'kill' };
+        };
+        const r = await supervise({
+          command, args: cmdArgs, cwd: io.cwd, filters: [{ program: side.program, flags: 8 /* NEW_LISTENER */ }], table: side.table, decide,
+          onRecords: (recs) => { for (const x of recs) emit(toEvent(x.pid, x.arch, x.nr, x.args, x.timeNs)); },
+        });
+        if (r.spawnError !== undefined) throw r.spawnError;
+        if (r.fatal !== undefined) io.stderr(`seccomptrace: run: ${r.fatal.format()}; the target's notified syscalls failed with ENOSYS from then on\n`);
+        status = r.status;
+        lost = r.lost;
+      }
+      if (values.quiet !== true) io.stderr(summary(events, lost, complain));
+      if (status > 128 && values.quiet !== true) io.stderr(`seccomptrace: ${command} was killed by signal ${status - 128}\n`);
+      return status;
+    } finally {
+      if (jsonFd !== undefined) closeSync(jsonFd);
+    }
+  },
+};
