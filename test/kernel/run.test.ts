@@ -1,0 +1,106 @@
+/** @module `run` against the real kernel: exact event counts from threads and children (root and unprivileged), kill/errno rules, complain over docker-default, supervisor death fails closed. */
+
+import assert from 'node:assert/strict';
+import { execFileSync, spawn } from 'node:child_process';
+import { chmodSync, existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { runCli } from '../../src/cli/run-cli.test-helper.js';
+import { REPO_ROOT } from '../fixtures/paths.js';
+import { buildRunTarget, writeProfile } from './run-target.test-helper.js';
+
+const isRoot = process.getuid?.() === 0;
+const BIN = join(REPO_ROOT, 'dist', 'src', 'cli', 'bin.js');
+const binOf = (): string => {
+  // The compiled CLI beside this test (dist/ under npm test, dist-<x>/ for a helper's build).
+  const here = new URL('../../src/cli/bin.js', import.meta.url).pathname;
+  return existsSync(here) ? here : BIN;
+};
+
+interface JsonEvent { pid: number; syscall: string; action: string; rule: string; value: number; tag: number | null }
+const readEvents = (file: string): JsonEvent[] =>
+  readFileSync(file, 'utf8').split('\n').filter((l) => l !== '').map((l) => JSON.parse(l) as JsonEvent);
+
+let dir = '';
+let exe = '';
+let logGetppid = '';
+before(() => {
+  ({ dir, exe } = buildRunTarget());
+  logGetppid = writeProfile(dir, 'log-getppid.json', { defaultAction: 'SCMP_ACT_ALLOW', syscalls: [{ names: ['getpid'], action: 'SCMP_ACT_ALLOW' }, { names: ['getppid'], action: 'SCMP_ACT_LOG' }] });
+});
+after(() => {
+  if (dir !== '') execFileSync('rm', ['-rf', dir]);
+});
+
+describe('run: exact event counts', () => {
+  const N = 50, THREADS = 4, CHILDREN = 3, TOTAL = N * (1 + THREADS + CHILDREN);
+  it(`${TOTAL} logged getppid calls from ${THREADS} threads and ${CHILDREN} children give exactly ${TOTAL} events, each on rule #/syscalls/1`, async () => {
+    const out = join(dir, 'count-root.jsonl');
+    const r = await runCli(['run', '--policy', logGetppid, '--quiet', '--json', out, '--', exe, 'count', String(N), String(THREADS), String(CHILDREN)]);
+    assert.equal(r.code, 0, r.stderr);
+    const ev = readEvents(out);
+    assert.equal(ev.length, TOTAL);
+    assert.ok(ev.every((e) => e.syscall === 'getppid' && e.rule === '#/syscalls/1' && e.action === 'log' && e.tag === null));
+    assert.ok(new Set(ev.map((e) => e.pid)).size >= 1 + THREADS + CHILDREN, 'events come from every thread and child');
+  });
+  it('the same as an unprivileged user (setpriv --reuid=65534 --regid=65534 --clear-groups)', () => {
+    const out = join(dir, 'count-nobody.jsonl');
+    execFileSync('touch', [out]);
+    chmodSync(out, 0o666);
+    execFileSync('setpriv', ['--reuid=65534', '--regid=65534', '--clear-groups', process.execPath, binOf(), 'run', '--policy', logGetppid, '--quiet', '--json', out, '--', exe, 'count', String(N), String(THREADS), String(CHILDREN)], { cwd: dir, stdio: ['ignore', 'ignore', 'pipe'] });
+    const ev = readEvents(out);
+    assert.equal(ev.length, TOTAL);
+    assert.ok(ev.every((e) => e.syscall === 'getppid' && e.rule === '#/syscalls/1'));
+  });
+});
+
+describe('run: enforcing rules', () => {
+  it('a kill rule: the program dies by SIGSYS, run exits 159 and reports the event', async () => {
+    const p = writeProfile(dir, 'kill-getppid.json', { defaultAction: 'SCMP_ACT_ALLOW', syscalls: [{ names: ['getppid'], action: 'SCMP_ACT_KILL_PROCESS' }] });
+    const out = join(dir, 'kill.jsonl');
+    const r = await runCli(['run', '--policy', p, '--json', out, '--', exe, 'once', join(dir, 'kill.txt')]);
+    assert.equal(r.code, 159, r.stderr);
+    assert.match(r.stderr, /getppid\(.*\) is KILL_PROCESS \(rule #\/syscalls\/0\)/);
+    assert.deepEqual(readEvents(out).map((e) => [e.syscall, e.action]), [['getppid', 'kill_process']]);
+    assert.equal(existsSync(join(dir, 'kill.txt')), false, 'the syscall did not return');
+  });
+  it('an errno rule: the program sees EPERM', async () => {
+    const p = writeProfile(dir, 'errno-getppid.json', { defaultAction: 'SCMP_ACT_ALLOW', syscalls: [{ names: ['getppid'], action: 'SCMP_ACT_ERRNO', errnoRet: 1 }] });
+    const r = await runCli(['run', '--policy', p, '--quiet', '--', exe, 'once', join(dir, 'errno.txt')]);
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(readFileSync(join(dir, 'errno.txt'), 'utf8'), '-1 1');
+  });
+});
+
+describe('run: complain mode', () => {
+  it('over docker-default reports the denied unshare of `unshare -U true` and lets it run', async () => {
+    const out = join(dir, 'unshare.jsonl');
+    const r = await runCli(['run', '--policy', 'docker-default', '--complain', '--json', out, '--', 'unshare', '-U', 'true']);
+    assert.equal(r.code, 0, r.stderr);
+    const ev = readEvents(out);
+    assert.ok(ev.some((e) => e.syscall === 'unshare' && e.action === 'errno' && e.rule === '#/defaultAction'), JSON.stringify(ev));
+    assert.match(r.stderr, /unshare\(0x10000000.*would be ERRNO\(1\)/);
+  });
+});
+
+describe('run: fail closed', () => {
+  it('the supervisor killed mid-run: the target\'s notified syscalls get ENOSYS (38)', async () => {
+    const file = join(dir, 'enosys.txt');
+    const sup = spawn(process.execPath, [binOf(), 'run', '--policy', logGetppid, '--quiet', '--', exe, 'enosys', file], { stdio: 'ignore' });
+    const deadline = Date.now() + 10000;
+    while (Date.now() < deadline && !(existsSync(file) && readFileSync(file, 'utf8') === 'started')) await new Promise((r) => setTimeout(r, 20));
+    await new Promise((r) => setTimeout(r, 50));
+    sup.kill('SIGKILL');
+    while (Date.now() < deadline && readFileSync(file, 'utf8') === 'started') await new Promise((r) => setTimeout(r, 20));
+    assert.equal(readFileSync(file, 'utf8'), 'errno 38');
+  });
+});
+
+describe('run: privileges', { skip: isRoot ? false : 'needs root' }, () => {
+  it('--via kernel reports the RET_LOG getppid calls from the audit multicast group', async () => {
+    const out = join(dir, 'kernel.jsonl');
+    const r = await runCli(['run', '--via', 'kernel', '--policy', logGetppid, '--quiet', '--json', out, '--', exe, 'count', '5', '0', '0']);
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(readEvents(out).filter((e) => e.syscall === 'getppid').length, 5);
+  });
+});
