@@ -9,7 +9,7 @@ import type { ActionsLogged } from '../../engine/actions-logged.js';
 import { prepareProgram, type InputSize } from '../../engine/program.js';
 import { parseStackFile } from '../../engine/stack-file.js';
 import { FilterStack } from '../../engine/stack.js';
-import { fail, type SeccompTraceError } from '../../errors.js';
+import { fail, SeccompTraceError } from '../../errors.js';
 import { compileProfileTarget } from './sim-profile.js';
 
 /** A loaded target: the stack to evaluate and each filter's bytes and flags, oldest first, for the kernel. */
@@ -33,9 +33,18 @@ function readBytes(path: string, shown: string): Uint8Array {
   }
 }
 
-function orThrow<T>(r: { ok: true; value: T } | { ok: false; error: SeccompTraceError }, where?: string): T {
+/** Unwraps, putting the file in front of the error's own place: `FILE: pc N: …` as `verify` prints it. */
+function orThrow<T>(r: { ok: true; value: T } | { ok: false; error: SeccompTraceError }, file?: string): T {
   if (r.ok) return r.value;
-  throw where === undefined ? r.error : r.error.at(where);
+  const e = r.error;
+  if (file === undefined) throw e;
+  throw new SeccompTraceError({
+    code: e.code,
+    message: e.message,
+    where: e.where === undefined ? file : `${file}: ${e.where}`,
+    ...(e.hint === undefined ? {} : { hint: e.hint }),
+    ...(e.errno === undefined ? {} : { errno: e.errno }),
+  });
 }
 
 /** Raw instructions of one program file: .bpf bytes, .s text, or a PROFILE compiled for `arch`. */

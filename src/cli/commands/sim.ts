@@ -86,7 +86,7 @@ export const simCommand: Command = {
       if (sys === undefined) throw usage('missing SYSCALL', 'give a syscall name or number, or --cases FILE');
       if (args.length > 6) throw usage(`${args.length} arguments given; a syscall has at most 6`);
       const obj: Record<string, unknown> = { syscall: sys, args, ...(values.ip === undefined ? {} : { ip: values.ip }) };
-      const r = readCase(obj, 'arguments', arch);
+      const r = readCase(obj, 'command line', arch);
       if (!r.ok) throw r.error;
       cases = [r.value];
     }

@@ -1,0 +1,130 @@
+/** @module `seccomptrace sim` in-process: single cases, --cases batches, --stack in both modes (rings across cases), --json shape, and one line per bad input. */
+
+import assert from 'node:assert/strict';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { encodeProgram, insn } from '../../src/bpf/insn-codec.js';
+import { runCli } from '../../src/cli/run-cli.test-helper.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'seccomptrace-sim-'));
+const put = (name: string, text: string | Uint8Array): void => writeFileSync(join(dir, name), text);
+
+put(
+  'deny.s',
+  `; x86_64 only; getpid → ERRNO(1); getppid with arg0 == 7 → TRAP(3)
+ld [4]
+jne #0xc000003e, kill
+ld [0]
+jeq #39, errno
+jne #110, allow
+ld [16]
+jeq #7, trap, allow
+trap: ret TRAP(3)
+errno: ret ERRNO(1)
+allow: ret ALLOW
+kill: ret KILL_PROCESS
+`,
+);
+put('allow.s', 'ret ALLOW\n');
+put('tag.s', 'ret LOG(42)\n');
+put('ring.s', 'ret #1\n');
+put('deny.bpf', encodeProgram([insn(0x06, 0x00050001)])); // ret ERRNO(1)
+put('trunc.bpf', new Uint8Array(7));
+put('misaligned.bpf', encodeProgram([insn(0x20, 3), insn(0x06, 0x7fff0000)])); // ld [3]; ret ALLOW
+put('huge.bpf', encodeProgram(Array.from({ length: 4096 }, () => insn(0x06, 0x7fff0000))));
+put(
+  'proposed.json',
+  JSON.stringify({
+    mode: 'proposed',
+    actionsLogged: ['kill_process', 'kill_thread', 'errno', 'log'],
+    stack: [{ filter: 'deny.bpf', flags: ['log'] }, { filter: 'tag.s' }, { logLayer: 'ring.s', ring: 2 }],
+  }),
+);
+put('linux.json', JSON.stringify({ actionsLogged: ['errno'], stack: [{ filter: 'allow.s' }, { filter: 'deny.s', flags: ['log'] }] }));
+put('cases.json', JSON.stringify([{ syscall: 'getpid' }, { arch: 'amd64', nr: 110, args: ['7'] }, { arch: 'i386', syscall: 'getpid' }]));
+put('cases.jsonl', '{"syscall":"getpid"}\n{"arch":"amd64","nr":110,"args":["7"]}\n\n{"arch":"SCMP_ARCH_X86","syscall":"getpid"}\n');
+put('too-big.json', JSON.stringify({ stack: [{ filter: 'huge.bpf' }, { filter: 'huge.bpf' }, { filter: 'huge.bpf' }, { filter: 'huge.bpf' }] }));
+put('bad-flag.json', JSON.stringify({ stack: [{ filter: 'allow.s', flags: ['logg'] }] }));
+put('missing.json', JSON.stringify({ stack: [{ filter: 'nope.bpf' }] }));
+put('layer-linux.json', JSON.stringify({ stack: [{ filter: 'allow.s' }, { logLayer: 'ring.s' }] }));
+put('rejected.json', JSON.stringify({ stack: [{ filter: 'misaligned.bpf' }] }));
+put('bad-cases.jsonl', '{"syscall":"getpid"}\n{"syscall":\n');
+put('bad-arg.json', '[{"syscall":"getpid","args":[1.5]}]');
+
+const sim = (...argv: string[]) => runCli(['sim', ...argv], { cwd: dir });
+
+test('one case: text line and --json object with log', async () => {
+  const t = await sim('deny.s', 'getpid');
+  assert.equal(t.code, 0, t.stderr);
+  assert.equal(t.stdout, 'x86_64 getpid() → ERRNO(1) (errno, 5 insns)\n');
+  const j = await sim('deny.s', '--arch', 'x86_64', 'getppid', '7', '--json');
+  assert.equal(j.stdout, '{"value":196611,"action":"trap","data":3,"insns":8,"log":[]}\n');
+});
+
+test('one case: 64-bit and negative arguments, --ip, numbers for the syscall', async () => {
+  const r = await sim('deny.s', '110', '-1', '0xffffffffffffffff', '--ip', '0x7fff00001000', '--json');
+  assert.equal(r.code, 0, r.stderr);
+  assert.equal(JSON.parse(r.stdout).action, 'allow');
+});
+
+test('--cases: a JSON array and JSON lines give one line a case, in order', async () => {
+  const a = await sim('deny.s', '--cases', 'cases.json', '--json');
+  const b = await sim('deny.s', '--cases', 'cases.jsonl', '--json');
+  assert.equal(a.code, 0, a.stderr);
+  assert.equal(a.stdout, b.stdout);
+  assert.deepEqual(a.stdout.trim().split('\n').map((l) => JSON.parse(l).action), ['errno', 'trap', 'kill_process']);
+});
+
+test('--stack linux: FLAG_LOG and actionsLogged decide the outcome record', async () => {
+  const r = await sim('--stack', 'linux.json', 'getpid', '--json');
+  assert.equal(r.stdout, '{"value":327681,"action":"errno","data":1,"insns":6,"log":[{"by":1,"ret":327681,"to":"system"}]}\n');
+});
+
+test('--stack proposed: side event with tag through a log layer; rings persist across the cases of one run', async () => {
+  put('three.jsonl', '{"syscall":"getpid"}\n{"syscall":"getpid"}\n{"syscall":"getpid"}\n');
+  const r = await sim('--stack', 'proposed.json', '--cases', 'three.jsonl', '--json');
+  assert.equal(r.code, 0, r.stderr);
+  const lines = r.stdout.trim().split('\n').map((l) => JSON.parse(l));
+  assert.deepEqual(lines[0], { value: 327681, action: 'errno', data: 1, insns: 2, log: [{ by: 1, ret: 0xff00002a, tag: 42, to: 'ring', layer: 2 }, { by: 0, ret: 327681, to: 'system' }] });
+  assert.deepEqual(lines.map((l) => l.log[0].to), ['ring', 'ring', 'lost']);
+  const t = await sim('--stack', 'proposed.json', 'getpid');
+  assert.equal(t.stdout, 'x86_64 getpid() → ERRNO(1) (errno, 2 insns); log: LOG(42) from #1 → ring (layer #2), ERRNO(1) from #0 → system\n');
+});
+
+const BAD: readonly (readonly [string, readonly string[], string, number])[] = [
+  ['missing file', ['nope.bpf', 'getpid'], 'seccomptrace sim: nope.bpf: no such file (ENOENT); check the path', 1],
+  ['truncated .bpf', ['trunc.bpf', 'getpid'], 'seccomptrace sim: trunc.bpf: program is 7 bytes, not a multiple of 8 (struct sock_filter); the last instruction is truncated; pass a raw sock_filter array (seccomptrace asm writes one)', 1],
+  ['a filter the kernel rejects', ['--stack', 'rejected.json', 'getpid'], 'seccomptrace sim: rejected.json#/stack/0 misaligned.bpf: pc 0: the kernel would reject this program: load from offset 3 (must be a multiple of 4 below 64) (EINVAL)', 1],
+  ['more instructions than the kernel allows on a path', ['--stack', 'too-big.json', 'getpid'], 'seccomptrace sim: too-big.json#/stack/3 huge.bpf: the stack would hold 32792 instructions as the kernel counts them (eBPF length + 4 per attached filter), over MAX_INSNS_PER_PATH 32768 (ENOMEM); merge or shorten filters', 1],
+  ['unknown flag', ['--stack', 'bad-flag.json', 'getpid'], "seccomptrace sim: bad-flag.json#/stack/0/flags: unknown filter flag 'logg'; use tsync, log, spec_allow, new_listener, tsync_esrch, wait_killable_recv", 1],
+  ['missing filter file in a stack', ['--stack', 'missing.json', 'getpid'], 'seccomptrace sim: missing.json#/stack/0 nope.bpf: no such file (ENOENT); check the path', 1],
+  ['a log layer in linux mode', ['--stack', 'layer-linux.json', 'getpid'], 'seccomptrace sim: layer-linux.json#/stack/1: log layers exist only in proposed mode; set "mode": "proposed"', 1],
+  ['missing stack file', ['--stack', 'nope.json', 'getpid'], 'seccomptrace sim: nope.json: no such file (ENOENT); check the path', 1],
+  ['bad JSON line in --cases', ['deny.s', '--cases', 'bad-cases.jsonl'], 'seccomptrace sim: bad-cases.jsonl:2: not valid JSON', 1],
+  ['a float argument in --cases', ['deny.s', '--cases', 'bad-arg.json'], 'seccomptrace sim: bad-arg.json#/0: args[0] "1.5" is not a 64-bit integer; use a number or a decimal/0x string', 1],
+  ['missing --cases file', ['deny.s', '--cases', 'nope.jsonl'], 'seccomptrace sim: nope.jsonl: no such file (ENOENT)', 1],
+  ['unknown syscall', ['deny.s', 'opne'], "seccomptrace sim: command line: unknown syscall 'opne' on x86_64", 1],
+  ['bad arch', ['deny.s', '--arch', 'sparc', 'getpid'], "seccomptrace sim: --arch: unknown arch 'sparc'", 1],
+  ['missing SYSCALL', ['deny.s'], 'seccomptrace sim: missing SYSCALL; give a syscall name or number, or --cases FILE', 2],
+  ['seven arguments', ['deny.s', 'getpid', '1', '2', '3', '4', '5', '6', '7'], 'seccomptrace sim: 7 arguments given; a syscall has at most 6', 2],
+  ['cases and a syscall together', ['deny.s', '--cases', 'cases.json', 'getpid'], "seccomptrace sim: unexpected argument 'getpid' with --cases; give either --cases FILE or SYSCALL [ARGS…]", 2],
+];
+
+for (const [name, argv, line, code] of BAD) {
+  test(`bad input: ${name} → one line, exit ${code}`, async () => {
+    const r = await sim(...argv);
+    assert.equal(r.code, code);
+    assert.equal(r.stdout, '');
+    assert.ok(r.stderr.startsWith(line), `stderr: ${r.stderr}`);
+    assert.equal(r.stderr.split('\n').length, 2, 'exactly one line');
+  });
+}
+
+test('--kernel: the same case on this kernel (x86_64 and int 0x80)', { skip: process.arch !== 'x64' ? 'x86_64 host only' : false }, async () => {
+  const r = await sim('deny.s', '--cases', 'cases.json', '--kernel', '--json');
+  assert.equal(r.code, 0, r.stderr);
+  const lines = r.stdout.trim().split('\n').map((l) => JSON.parse(l));
+  assert.deepEqual(lines.map((l) => [l.outcome, l.errno ?? l.data ?? l.signal]), [['returned', 1], ['trap', 3], ['killed', 31]]);
+});
