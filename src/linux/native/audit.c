@@ -69,7 +69,11 @@ napi_value st_audit_read(napi_env env, napi_callback_info info) {
       poll(&p, 1, (int)left);
       continue;
     }
-    for (struct nlmsghdr *h = (struct nlmsghdr *)buf; NLMSG_OK(h, (size_t)n); h = NLMSG_NEXT(h, n)) {
+    /* An int length: NLMSG_NEXT subtracts the *aligned* nlmsg_len, so after an audit record whose
+     * length is not a multiple of 4 the rest goes negative; cast to size_t it passed NLMSG_OK and
+     * the loop walked stale bytes of buf (a crash after several records of different lengths). */
+    int rest = (int)n;
+    for (struct nlmsghdr *h = (struct nlmsghdr *)buf; NLMSG_OK(h, rest); h = NLMSG_NEXT(h, rest)) {
       size_t len = h->nlmsg_len - NLMSG_HDRLEN;
       const char *p = NLMSG_DATA(h);
       while (len > 0 && p[len - 1] == '\0') len--; /* some records carry a trailing NUL */
