@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import fc from 'fast-check';
 import { makeSeccompData } from '../abi/seccomp-data.js';
-import { insn } from '../bpf/insn-codec.js';
+import { encodeProgram, insn } from '../bpf/insn-codec.js';
 import { actionsLoggedFromNames, DEFAULT_ACTIONS_LOGGED } from './actions-logged.js';
 import { recordSinks } from './audit-route.js';
 import type { Evaluation, LogEvent } from './evaluation.js';
@@ -216,4 +216,18 @@ test('property: delivered + lost + ignored = produced, for any stack of filters 
       assert.ok(inRings <= st.delivered);
     }),
   );
+});
+
+test('library API: raw bytes and instructions in, verified with the kernel errno; a layer read as an async iterator', async () => {
+  const s = new FilterStack({ mode: 'proposed' });
+  const bad = s.install(encodeProgram([insn(0x20, 3), insn(0x06, ALLOW)])); // ld [3]: misaligned
+  assert.equal(bad.ok ? '' : bad.error.format(), 'pc 0: the kernel would reject this program: load from offset 3 (must be a multiple of 4 below 64) (EINVAL)');
+  assert.ok(s.install(encodeProgram([insn(0x06, SIDE(7))])).ok); // ret LOG(7)
+  const layer = s.installLogLayer([insn(0x06, 1)], { ring: 8 }); // ret #1 (RING)
+  assert.ok(layer.ok);
+  s.evaluate(GETPID);
+  s.evaluate(GETPID);
+  const tags: number[] = [];
+  if (layer.ok) for await (const it of layer.value.read()) if (it.kind === 'record') tags.push(it.record.tag);
+  assert.deepEqual(tags, [7, 7]);
 });

@@ -8,7 +8,8 @@ import { DEFAULT_ACTIONS_LOGGED, type ActionsLogged } from './actions-logged.js'
 import type { Evaluation, FilterEntry, LogLayerEntry, LogRecord, Mode, StackEntry } from './evaluation.js';
 import { checkFilterFlags, FLAG_LOG, FLAG_NEW_LISTENER } from './filter-flags.js';
 import { evaluateLinux } from './linux-mode.js';
-import type { FilterProgram } from './program.js';
+import { prepareProgram, type FilterProgram, type InputSize } from './program.js';
+import { decodeProgram, type RawInsn } from '../bpf/insn-codec.js';
 import { evaluateProposed, type SideEventStats } from './proposed-mode.js';
 import { DEFAULT_RING_CAPACITY, RingBuffer, type RingItem } from './ring-buffer.js';
 
@@ -41,10 +42,19 @@ export class FilterStack {
     this.actionsLogged = opts.actionsLogged ?? DEFAULT_ACTIONS_LOGGED;
   }
 
-  /** Attaches a verified filter with SECCOMP_FILTER_FLAG_* `flags`; returns its entry index. */
-  install(program: FilterProgram, flags = 0): Result<number, SeccompTraceError> {
+  /**
+   * Attaches a filter with SECCOMP_FILTER_FLAG_* `flags`, checked as seccomp() would check it
+   * (flags, then the program, then the path total); returns its entry index.
+   */
+  install(program: ProgramInput, flags = 0): Result<number, SeccompTraceError> {
     const checked = checkFilterFlags(flags);
     if (!checked.ok) return checked;
+    const prepared = toProgram(program, 64);
+    if (!prepared.ok) return prepared;
+    return this.attach(prepared.value, flags);
+  }
+
+  private attach(program: FilterProgram, flags: number): Result<number, SeccompTraceError> {
     const filters = this.filters();
     if ((flags & FLAG_NEW_LISTENER) !== 0 && filters.some((f) => (f.flags & FLAG_NEW_LISTENER) !== 0)) {
       // kernel/seccomp.c has_duplicate_listener()
@@ -68,7 +78,7 @@ export class FilterStack {
   }
 
   /** Adds a log layer (proposed mode only) over events from filters installed before it. */
-  installLogLayer(program: FilterProgram, opts: { readonly ring?: number } = {}): Result<LogLayerHandle, SeccompTraceError> {
+  installLogLayer(input: ProgramInput, opts: { readonly ring?: number } = {}): Result<LogLayerHandle, SeccompTraceError> {
     if (this.mode !== 'proposed') {
       return err(
         fail({ code: 'engine/layer-in-linux-mode', message: 'log layers exist only in proposed mode', hint: 'set "mode": "proposed"' }),
@@ -78,9 +88,11 @@ export class FilterStack {
     if (!Number.isSafeInteger(capacity) || capacity < 1) {
       return err(fail({ code: 'engine/bad-ring', message: `ring size ${capacity} must be a positive integer` }));
     }
+    const program = toProgram(input, 80);
+    if (!program.ok) return program;
     const index = this.entries.length;
     const ring = new RingBuffer<LogRecord>(capacity);
-    const entry: LogLayerEntry = { kind: 'layer', index, program, ring };
+    const entry: LogLayerEntry = { kind: 'layer', index, program: program.value, ring };
     this.entries.push(entry);
     return ok(handle(entry));
   }
@@ -109,6 +121,22 @@ export class FilterStack {
   get stats(): Readonly<SideEventStats> {
     return { ...this.sideStats };
   }
+}
+
+/** A prepared program, raw instructions, or raw sock_filter bytes (8 per instruction, little-endian). */
+export type ProgramInput = FilterProgram | readonly RawInsn[] | Uint8Array;
+
+function toProgram(p: ProgramInput, size: InputSize): Result<FilterProgram, SeccompTraceError> {
+  if (p instanceof Uint8Array) {
+    const d = decodeProgram(p);
+    return d.ok ? prepareProgram(d.value, size) : d;
+  }
+  if (Array.isArray(p)) return prepareProgram(p as readonly RawInsn[], size);
+  const prog = p as FilterProgram;
+  if (prog.verified !== undefined && prog.verified.inputSize > size) {
+    return err(fail({ code: 'engine/input-size', message: `the program was verified for ${prog.verified.inputSize}-byte input; a filter reads ${size}`, errno: 'EINVAL' }));
+  }
+  return ok(prog);
 }
 
 function handle(entry: LogLayerEntry): LogLayerHandle {
