@@ -95,7 +95,8 @@ export function statsLine(s: LogStats, samples: readonly string[]): string | und
   if (s.lost > 0) parts.push(`${s.lost} kernel log messages were overwritten before they were read`);
   if (s.overruns > 0) parts.push(`netlink overran ${s.overruns} times: records were dropped by the kernel`);
   if (parts.length === 0) return undefined;
-  return `${s.records} seccomp records, ${s.other} other lines; ${parts.join('; ')}`;
+  const plural = (n: number, w: string): string => `${n} ${w}${n === 1 ? '' : 's'}`;
+  return `${plural(s.records, 'seccomp record')}, ${plural(s.other, 'other line')}; ${parts.join('; ')}`;
 }
 
 export const logsCommand: Command = {
