@@ -14,6 +14,7 @@ per condition). Written for this project; it is a test oracle, not shipped code.
 import json
 import os
 import sys
+import tempfile
 import time
 
 import seccomp
@@ -120,13 +121,15 @@ def build(profile, arches, optimize, caps=DOCKER_CAPS, kernel="6.18", host_goarc
     return f, skipped
 
 
-def export(f):
-    r, w = os.pipe()
-    wf = os.fdopen(w, "wb")
-    f.export_bpf(wf)
-    wf.close()
-    with os.fdopen(r, "rb") as rf:
-        return rf.read()
+def export(f, pfc=False):
+    # A temporary file, not a pipe: a large PFC would fill a pipe before we read it.
+    with tempfile.TemporaryFile() as tf:
+        if pfc:
+            f.export_pfc(tf)
+        else:
+            f.export_bpf(tf)
+        tf.seek(0)
+        return tf.read()
 
 
 def answer(req):
@@ -136,7 +139,10 @@ def answer(req):
                            req.get("kernel", "6.18"), req.get("hostArch", "amd64"))
         bpf = export(f)
         ms = (time.perf_counter() - t0) * 1000
-        return {"bpf": bpf.hex(), "skipped": skipped, "ms": ms}
+        out = {"bpf": bpf.hex(), "skipped": skipped, "ms": ms}
+        if req.get("pfc"):
+            out["pfc"] = export(f, pfc=True).decode()
+        return out
     except Exception as e:  # the oracle reports; the caller compares with our error
         return {"error": "%s: %s" % (type(e).__name__, e)}
 

@@ -62,6 +62,20 @@ function isKnownName(name: string): boolean {
   return knownAnywhere.has(name);
 }
 
+/** Arches whose libseccomp rule_add hook drops names they lack instead of filing them (arch-x86.c, arch-s390x.c: abi_rule_add). */
+const MUX_ARCHES = new Set<ArchName>(['x86', 's390x']);
+
+const pseudo = new Map<string, number>();
+/** A stable negative stand-in for a name an arch lacks (libseccomp's __PNR_* numbers play this role). */
+function pseudoNumber(name: string): number {
+  let n = pseudo.get(name);
+  if (n === undefined) {
+    n = -10000 - pseudo.size;
+    pseudo.set(name, n);
+  }
+  return n;
+}
+
 function cmps(conds: readonly ArgCond[]): ArgCmp[] {
   // libseccomp db_col_rule_add: MASKED_EQ keeps (mask, datum); other ops compare against all 64 bits.
   return conds.map((c) => (c.op === 'masked_eq' ? { index: c.index, op: c.op, mask: c.value, datum: c.valueTwo } : { index: c.index, op: c.op, mask: (1n << 64n) - 1n, datum: c.value }));
@@ -127,8 +141,14 @@ export function compile(policy: Policy, opts: CompileOptions): Result<CompiledPr
           adds.push({ nr: mux.via, args: [{ index: 0, op: 'eq', mask: (1n << 64n) - 1n, datum: BigInt(mux.call) }, ...rest] });
         }
         if (nr !== undefined) adds.push({ nr, args: cmps(r.conds) });
+        else if (mux === undefined && !MUX_ARCHES.has(a)) {
+          // libseccomp still files a name missing on this arch under its negative pseudo number (arch.c
+          // arch_filter_rule_add without an arch rule_add hook): it never reaches the BPF
+          // (gen_bpf.c _skip_syscall) but can clash (EEXIST) like any other entry.
+          adds.push({ nr: pseudoNumber(name), args: cmps(r.conds) });
+        }
         for (const x of adds) {
-          placed = true;
+          if (x.nr >= 0) placed = true;
           if (addRule(t.entries, { id: r.id, nr: x.nr, action: r.action, args: x.args }, t.arch.bits, flavour) === 'eexist') return err(conflict(r, name, a));
         }
       }

@@ -52,6 +52,8 @@ class JsonSyntax extends Error {
   }
 }
 
+const NUMBER = /-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][-+]?[0-9]+)?/y;
+
 class Parser {
   i = 0;
   private line = 1;
@@ -166,6 +168,16 @@ class Parser {
 
   private string(): string {
     this.i++;
+    // Fast path: no escapes or control characters before the closing quote.
+    for (let j = this.i; j < this.s.length; j++) {
+      const c = this.s.charCodeAt(j);
+      if (c === 0x22) {
+        const v = this.s.slice(this.i, j);
+        this.i = j + 1;
+        return v;
+      }
+      if (c === 0x5c || c < 0x20) break;
+    }
     let out = '';
     for (;;) {
       const c = this.s[this.i];
@@ -203,7 +215,8 @@ class Parser {
   }
 
   private number(pos: Pos): JsonValue {
-    const m = /^-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][-+]?[0-9]+)?/.exec(this.s.slice(this.i, this.i + 400));
+    NUMBER.lastIndex = this.i;
+    const m = NUMBER.exec(this.s);
     if (m === null) return this.die(`bad number starting with ${this.describe()}`);
     const text = m[0];
     this.i += text.length;

@@ -5,8 +5,10 @@
  */
 
 import type { ArchName } from '../abi/arch.js';
+import { fail, type SeccompTraceError } from '../errors.js';
+import { err, ok, type Result } from '../result.js';
 import type { Policy, PolicyRule, ArgCond, Warning } from './ir.js';
-import { ociActionValue, type OciFilter, type OciProfile } from './oci-profile.js';
+import { ociActionValue, type OciArch, type OciFilter, type OciProfile } from './oci-profile.js';
 
 /** moby oci/caps/defaults.go DefaultCapabilities: what a container gets without --cap-add. */
 export const DOCKER_DEFAULT_CAPS: readonly string[] = [
@@ -56,14 +58,19 @@ export interface Flattened {
 }
 
 /** Turns a parsed OCI profile into the rule list runc hands to libseccomp for `ctx`. */
-export function flattenOci(p: OciProfile, ctx: ProfileContext): Flattened {
+export function flattenOci(p: OciProfile, ctx: ProfileContext): Result<Flattened, SeccompTraceError> {
   const warnings: Warning[] = [...p.warnings];
   const skipped: { id: number; where: string; reason: string }[] = [];
-  let arches: ArchName[] | undefined;
+  let picked: OciArch[] | undefined;
   if (p.archMap.length > 0) {
     const m = p.archMap.find((x) => x.architecture === ctx.hostArch);
-    arches = m === undefined ? [] : [m.architecture, ...m.subArchitectures];
-  } else if (p.architectures.length > 0) arches = [...p.architectures];
+    picked = m === undefined ? [] : [m.architecture, ...m.subArchitectures];
+  } else if (p.architectures.length > 0) picked = [...p.architectures];
+  const unsupported = picked?.find((a) => a.startsWith('SCMP_ARCH_'));
+  if (unsupported !== undefined) {
+    return err(fail({ code: 'policy/unsupported-arch', message: `the filter needs ${unsupported}, which has no syscall table in seccomptrace`, hint: `pass --arch with the arches you need (e.g. --arch ${ctx.hostArch})` }));
+  }
+  const arches = picked as ArchName[] | undefined;
   // libseccomp keeps the native arch in every filter (seccomp_init), so runc's filter always has it.
   if (arches !== undefined && !arches.includes(ctx.hostArch)) arches.unshift(ctx.hostArch);
   const rules: PolicyRule[] = [];
@@ -92,5 +99,5 @@ export function flattenOci(p: OciProfile, ctx: ProfileContext): Flattened {
     ...(p.listenerPath === undefined ? {} : { listenerPath: p.listenerPath }),
     ...(p.listenerMetadata === undefined ? {} : { listenerMetadata: p.listenerMetadata }),
   };
-  return { policy, warnings, skipped };
+  return ok({ policy, warnings, skipped });
 }

@@ -42,8 +42,8 @@ export interface OciSyscall {
 export interface OciProfile {
   readonly defaultAction: ActionName;
   readonly defaultErrnoRet: number | undefined;
-  readonly architectures: readonly ArchName[];
-  readonly archMap: readonly { readonly architecture: ArchName; readonly subArchitectures: readonly ArchName[] }[];
+  readonly architectures: readonly OciArch[];
+  readonly archMap: readonly { readonly architecture: OciArch; readonly subArchitectures: readonly OciArch[] }[];
   readonly syscalls: readonly OciSyscall[];
   readonly flags: readonly FilterFlagName[];
   readonly listenerPath: string | undefined;
@@ -104,11 +104,18 @@ function action(v: JsonValue, ptr: string): ActionName {
   return a;
 }
 
-function arch(v: JsonValue, ptr: string): ArchName {
+/** libseccomp's SCMP_ARCH_* names (include/seccomp.h.in) that have no syscall table here. */
+const OTHER_SCMP_ARCHES = new Set(['SCMP_ARCH_MIPS64N32', 'SCMP_ARCH_MIPSEL64N32', 'SCMP_ARCH_PPC', 'SCMP_ARCH_PPC64', 'SCMP_ARCH_S390', 'SCMP_ARCH_PARISC', 'SCMP_ARCH_PARISC64', 'SCMP_ARCH_RISCV32', 'SCMP_ARCH_M68K', 'SCMP_ARCH_SH', 'SCMP_ARCH_SHEB', 'SCMP_ARCH_SPARC', 'SCMP_ARCH_SPARC64']);
+
+/** An arch name: ours when we have its table, else the SCMP_ARCH_* spelling (usable only in archMap entries for other hosts). */
+export type OciArch = ArchName | `SCMP_ARCH_${string}`;
+
+function arch(v: JsonValue, ptr: string): OciArch {
   const s = str(v, ptr);
   const r = parseArch(s);
-  if (!r.ok) bad(v, ptr, r.error.message, 'runc refuses the profile (libseccomp does not know the arch); use SCMP_ARCH_* names');
-  return r.value.name;
+  if (r.ok) return r.value.name;
+  if (OTHER_SCMP_ARCHES.has(s)) return s as OciArch;
+  bad(v, ptr, r.error.message, 'runc refuses the profile (libseccomp does not know the arch); use SCMP_ARCH_* names');
 }
 
 function errnoField(obj: JsonValue, retKey: string, nameKey: string, ptr: string, warnings: Warning[]): number | undefined {
@@ -211,7 +218,7 @@ function profile(root: JsonValue): OciProfile {
   const archesV = field(root, 'architectures');
   const archMapV = field(root, 'archMap');
   const architectures = items(archesV, '/architectures').map((a, i) => arch(a, `/architectures/${i}`));
-  const archMap: { architecture: ArchName; subArchitectures: ArchName[] }[] = [];
+  const archMap: { architecture: OciArch; subArchitectures: OciArch[] }[] = [];
   if (archMapV !== undefined && archMapV.kind !== 'null') {
     if (archMapV.kind !== 'array') bad(archMapV, '/archMap', `expected an array, found ${archMapV.kind}`);
     if (architectures.length > 0) bad(archMapV, '/archMap', "both 'architectures' and 'archMap' are set", "Docker refuses this; use either 'architectures' or 'archMap'");

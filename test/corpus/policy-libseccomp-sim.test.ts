@@ -35,7 +35,8 @@ for (const { dir, name } of profiles()) {
     const parsed = parseOciProfile(readFileSync(`${dir}/${name}.profile.json`, 'utf8'));
     assert.ok(parsed.ok, parsed.ok ? '' : parsed.error.format());
     const flat = flattenOci(parsed.value, { hostArch: 'x86_64', caps: DOCKER_DEFAULT_CAPS, kernel: '6.18' });
-    const compiled = compile(flat.policy, { hostArch: 'x86_64' });
+    assert.ok(flat.ok);
+    const compiled = compile(flat.value.policy, { hostArch: 'x86_64' });
     assert.ok(compiled.ok, compiled.ok ? '' : compiled.error.format());
     const v = verify(compiled.value.program);
     assert.ok(v.ok, 'compiled program verifies');
