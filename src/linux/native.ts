@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { SeccompTraceError, type ErrorCode } from '../errors.js';
 
 /** Must equal ST_ABI_VERSION in src/linux/native/addon.c. */
-export const NATIVE_ABI_VERSION = 1;
+export const NATIVE_ABI_VERSION = 2;
 
 /** The plain shapes the C side takes and returns (see src/linux/native/*.c). */
 export interface NativeProbeRequest {
@@ -53,8 +53,12 @@ export interface NativeNotifyRecord {
   readonly answered: boolean;
   readonly timeNs: number;
 }
+/** Byte size of one packed record in NativeDrain.records (struct rec in notify.c). */
+export const NOTIFY_RECORD_SIZE = 88;
 export interface NativeDrain {
-  readonly records: NativeNotifyRecord[];
+  /** `count` packed records, NOTIFY_RECORD_SIZE bytes each; decode with decodeNotifyRecords. */
+  readonly records: ArrayBuffer;
+  readonly count: number;
   readonly lost: number;
   readonly received: number;
   readonly exit?: NativeExit;
@@ -70,6 +74,25 @@ export interface NativeNotifyStart {
   readonly capacity: number;
   readonly onReady: () => void;
 }
+/** Unpacks notify.c's struct rec array (little-endian, x86_64). */
+export function decodeNotifyRecords(buf: ArrayBuffer, count: number): NativeNotifyRecord[] {
+  const dv = new DataView(buf);
+  const out: NativeNotifyRecord[] = new Array<NativeNotifyRecord>(count);
+  for (let i = 0, o = 0; i < count; i++, o += NOTIFY_RECORD_SIZE) {
+    out[i] = {
+      id: dv.getBigUint64(o, true),
+      ip: dv.getBigUint64(o + 8, true),
+      args: [dv.getBigUint64(o + 16, true), dv.getBigUint64(o + 24, true), dv.getBigUint64(o + 32, true), dv.getBigUint64(o + 40, true), dv.getBigUint64(o + 48, true), dv.getBigUint64(o + 56, true)],
+      timeNs: Number(dv.getBigInt64(o + 64, true)),
+      pid: dv.getUint32(o + 72, true),
+      arch: dv.getUint32(o + 76, true),
+      nr: dv.getInt32(o + 80, true),
+      answered: dv.getUint32(o + 84, true) !== 0,
+    };
+  }
+  return out;
+}
+
 /** Opaque handle of a running notifier thread. */
 export type NotifierHandle = { readonly __brand: 'NotifierHandle' };
 export interface NativeAddon {

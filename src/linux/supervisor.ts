@@ -3,7 +3,7 @@
 
 import { read as fsRead, close as fsClose } from 'node:fs';
 import { SeccompTraceError } from '../errors.js';
-import { callNative, hostErrnoName, native, type NativeExit, type NativeNotifyRecord, type NotifierHandle } from './native.js';
+import { callNative, decodeNotifyRecords, hostErrnoName, native, type NativeExit, type NativeNotifyRecord, type NotifierHandle } from './native.js';
 import { spawnFiltered, type SpawnRequest } from './spawn.js';
 
 export type NotifyRecord = NativeNotifyRecord;
@@ -122,9 +122,10 @@ export function supervise(o: SuperviseOptions): Promise<SuperviseResult> {
         const a = native();
         for (;;) {
           const d = a.notifyDrain(handle, BATCH);
-          for (const r of d.records) if (!r.answered) answer(sp.listenerFd, r, o.decide(r), sigsysSent);
-          if (d.records.length > 0) o.onRecords(d.records);
-          if (d.records.length === BATCH) continue;
+          const recs = decodeNotifyRecords(d.records, d.count);
+          for (const r of recs) if (!r.answered) answer(sp.listenerFd, r, o.decide(r), sigsysSent);
+          if (recs.length > 0) o.onRecords(recs);
+          if (recs.length === BATCH) continue;
           if (!d.finished) return;
           done = true;
           a.notifyStop(handle);

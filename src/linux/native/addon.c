@@ -2,7 +2,7 @@
 #include "common.h"
 
 /* Bump when any export's shape changes; src/linux/native.ts checks it. */
-#define ST_ABI_VERSION 1
+#define ST_ABI_VERSION 2
 
 static void export_fn(napi_env env, napi_value exports, const char *name, napi_callback cb) {
   napi_value fn;
