@@ -32,12 +32,17 @@ export function pickOutcome(results: Iterable<FilterResult>): Outcome {
   let value = ACTION_ALLOW;
   let match: number | undefined;
   for (const r of results) {
-    if (precedenceRank(r.value) < precedenceRank(value)) {
+    if (takesPrecedence(r.value, value)) {
       value = r.value >>> 0;
       match = r.index;
     }
   }
   return { value, match };
+}
+
+/** seccomp_run_filters()'s one comparison: `ACTION_ONLY(cur) < ACTION_ONLY(ret)` as s32, strictly. */
+export function takesPrecedence(candidate: number, current: number): boolean {
+  return precedenceRank(candidate) < precedenceRank(current);
 }
 
 /** What the task sees, assuming no tracer and no listener (DESIGN.md "Simulation assumes…"). */
@@ -64,6 +69,22 @@ export interface Decision {
  * `matchLog` is the matching filter's FLAG_LOG (false when there is no match).
  */
 export function decide(value: number, matchLog: boolean): Decision {
+  const memo = matchLog ? decidedLogged : decidedPlain;
+  const key = value | 0; // a small integer key keeps the lookup fast
+  let d = memo.get(key);
+  if (d === undefined) {
+    d = decideOnce(value >>> 0, matchLog);
+    if (memo.size > 4096) memo.clear(); // bounded: stacks return few distinct values
+    memo.set(key, d);
+  }
+  return d;
+}
+
+/** decide() is pure; its results are shared, immutable descriptions. */
+const decidedPlain = new Map<number, Decision>();
+const decidedLogged = new Map<number, Decision>();
+
+function decideOnce(value: number, matchLog: boolean): Decision {
   const action = behaviour(value);
   const data = value & RET_DATA;
   const skip = (effect: Effect): Decision => ({ action, data, effect, requested: matchLog, signr: 0 });

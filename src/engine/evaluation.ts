@@ -3,7 +3,7 @@
 import type { ActionName } from '../abi/actions.js';
 import type { SeccompData } from '../abi/seccomp-data.js';
 import type { ActionsLogged } from './actions-logged.js';
-import { decide, pickOutcome, recordCode, shouldLog, type Effect, type FilterResult } from './decide.js';
+import { decide, recordCode, shouldLog, type Effect } from './decide.js';
 import type { FilterProgram } from './program.js';
 import type { RingBuffer } from './ring-buffer.js';
 
@@ -75,21 +75,27 @@ export interface Evaluation {
   readonly log: readonly LogEvent[];
 }
 
+/** An evaluation with no log event shares this array. */
+export const NO_EVENTS: readonly LogEvent[] = Object.freeze([]);
+
 /**
- * The steps after the walk that both modes share (kernel/seccomp.c seccomp_run_filters →
- * __seccomp_filter → seccomp_log): choose, act, then at most one record for the outcome.
+ * The steps after the walk that both modes share (kernel/seccomp.c __seccomp_filter → seccomp_log):
+ * act on the chosen value once, then at most one record for the outcome. `match` is the filter
+ * seccomp_run_filters() kept (undefined: nothing beat ALLOW); `side` are proposed-mode events
+ * produced before the outcome record.
  */
 export function concludeWalk(
-  results: readonly FilterResult[],
-  filtersByIndex: ReadonlyMap<number, FilterEntry>,
+  value: number,
+  match: FilterEntry | undefined,
+  insns: number,
   actionsLogged: ActionsLogged,
-): { value: number; match: number | undefined; action: ActionName; data: number; effect: Effect; record: LogEvent | undefined } {
-  const { value, match } = pickOutcome(results);
-  const matchLog = match === undefined ? false : filtersByIndex.get(match)?.log === true;
-  const d = decide(value, matchLog);
-  const record: LogEvent | undefined =
-    match !== undefined && shouldLog(d.action, d.requested, actionsLogged)
-      ? { kind: 'outcome', by: match, ret: value, to: 'system', sig: d.signr, code: recordCode(value) }
-      : undefined;
-  return { value, match, action: d.action, data: d.data, effect: d.effect, record };
+  side: readonly LogEvent[],
+): Evaluation {
+  const d = decide(value, match?.log === true);
+  let log = side;
+  if (match !== undefined && shouldLog(d.action, d.requested, actionsLogged)) {
+    const record: LogEvent = { kind: 'outcome', by: match.index, ret: value, to: 'system', sig: d.signr, code: recordCode(value) };
+    log = side.length === 0 ? [record] : [...side, record];
+  }
+  return { value, action: d.action, data: d.data, insns, match: match?.index, effect: d.effect, log };
 }

@@ -1,25 +1,27 @@
 /** @module `linux` mode: one syscall through a filter stack exactly as mainline Linux evaluates and logs it. */
 
 import type { ActionsLogged } from './actions-logged.js';
-import type { FilterResult } from './decide.js';
-import { concludeWalk, type Evaluation, type FilterEntry } from './evaluation.js';
+import { ACTION_ALLOW, takesPrecedence } from './decide.js';
+import { concludeWalk, NO_EVENTS, type Evaluation, type FilterEntry } from './evaluation.js';
 
 /**
- * kernel/seccomp.c __seccomp_filter(): every filter runs, newest first, with no short-circuit
- * (filters have no side effects, so only the chosen value and the one record are observable).
- * `filters` are oldest first, as installed.
+ * kernel/seccomp.c seccomp_run_filters() then __seccomp_filter(): every filter runs, newest
+ * first, with no short-circuit (filters have no side effects, so only the chosen value and the
+ * one record are observable); a result replaces the kept one only if it takes precedence, so a
+ * tie keeps the newest. `filters` are oldest first, as installed.
  */
 export function evaluateLinux(filters: readonly FilterEntry[], words: Uint32Array, actionsLogged: ActionsLogged): Evaluation {
-  const results: FilterResult[] = [];
-  const byIndex = new Map<number, FilterEntry>();
+  let value = ACTION_ALLOW;
+  let match: FilterEntry | undefined;
   let insns = 0;
   for (let i = filters.length - 1; i >= 0; i--) {
     const f = filters[i]!;
     const r = f.program.run(words);
     insns += r.insns;
-    results.push({ index: f.index, value: r.ret });
-    byIndex.set(f.index, f);
+    if (takesPrecedence(r.ret, value)) {
+      value = r.ret >>> 0;
+      match = f;
+    }
   }
-  const c = concludeWalk(results, byIndex, actionsLogged);
-  return { value: c.value, action: c.action, data: c.data, insns, match: c.match, effect: c.effect, log: c.record === undefined ? [] : [c.record] };
+  return concludeWalk(value, match, insns, actionsLogged, NO_EVENTS);
 }

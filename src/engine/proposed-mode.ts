@@ -3,8 +3,8 @@
 import { isSideAction, knownAction } from '../abi/actions.js';
 import type { SeccompData } from '../abi/seccomp-data.js';
 import { isLogged, type ActionsLogged } from './actions-logged.js';
-import type { FilterResult } from './decide.js';
-import { concludeWalk, type Evaluation, type FilterEntry, type LogEvent, type LogLayerEntry, type LogRecord, type StackEntry } from './evaluation.js';
+import { ACTION_ALLOW, takesPrecedence, type FilterResult } from './decide.js';
+import { concludeWalk, NO_EVENTS, type Evaluation, type FilterEntry, type LogEvent, type LogLayerEntry, type LogRecord, type StackEntry } from './evaluation.js';
 import { logDataWords } from './log-data.js';
 
 /** Log-layer verdicts (DESIGN.md); any other value is treated as PASS. */
@@ -38,29 +38,30 @@ export function evaluateProposed(
   actionsLogged: ActionsLogged,
   stats: SideEventStats,
 ): Evaluation {
-  const results: FilterResult[] = [];
   const sides: FilterResult[] = [];
-  const byIndex = new Map<number, FilterEntry>();
+  let value = ACTION_ALLOW;
+  let match: FilterEntry | undefined;
   let insns = 0;
   for (let i = entries.length - 1; i >= 0; i--) {
     const f = entries[i]!;
     if (f.kind !== 'filter') continue;
     const r = f.program.run(words);
     insns += r.insns;
-    byIndex.set(f.index, f);
-    const value = r.ret >>> 0;
-    if (isSideAction(value)) {
-      sides.push({ index: f.index, value });
+    const ret = r.ret >>> 0;
+    if (isSideAction(ret)) {
+      sides.push({ index: f.index, value: ret });
       continue;
     }
-    results.push({ index: f.index, value });
-    if (endsWalk(value)) break;
+    if (takesPrecedence(ret, value)) {
+      value = ret;
+      match = f;
+    }
+    if (endsWalk(ret)) break;
   }
-  const c = concludeWalk(results, byIndex, actionsLogged);
+  if (sides.length === 0) return concludeWalk(value, match, insns, actionsLogged, NO_EVENTS);
   const layers = entries.filter((e): e is LogLayerEntry => e.kind === 'layer');
-  const log: LogEvent[] = sides.map((s) => routeSideEvent(s, c.value, data, words, layers, actionsLogged, stats));
-  if (c.record !== undefined) log.push(c.record);
-  return { value: c.value, action: c.action, data: c.data, insns, match: c.match, effect: c.effect, log };
+  const side = sides.map((s) => routeSideEvent(s, value, data, words, layers, actionsLogged, stats));
+  return concludeWalk(value, match, insns, actionsLogged, side);
 }
 
 /** One side event through the layers above its filter: IGNORE drops, RING keeps (or loses), PASS goes up; past the top, the system log. */

@@ -1,6 +1,6 @@
 /** @module FilterStack: a task's filters and log layers, attached with the kernel's checks, evaluated in `linux` or `proposed` mode. */
 
-import { seccompDataWords, type SeccompData } from '../abi/seccomp-data.js';
+import type { SeccompData } from '../abi/seccomp-data.js';
 import { fail, type SeccompTraceError } from '../errors.js';
 import { err, ok, type Result } from '../result.js';
 import { MAX_INSNS_PER_PATH, PATH_PENALTY } from '../bpf/ebpf-length.js';
@@ -11,6 +11,7 @@ import { evaluateLinux } from './linux-mode.js';
 import { prepareProgram, type FilterProgram, type InputSize } from './program.js';
 import { decodeProgram, type RawInsn } from '../bpf/insn-codec.js';
 import { evaluateProposed, type SideEventStats } from './proposed-mode.js';
+import { InputWords } from './input-words.js';
 import { DEFAULT_RING_CAPACITY, RingBuffer, type RingItem } from './ring-buffer.js';
 
 
@@ -35,6 +36,9 @@ export class FilterStack {
   readonly mode: Mode;
   actionsLogged: ActionsLogged;
   private readonly entries: StackEntry[] = [];
+  /** The filter entries alone, oldest first (evaluate() runs them without filtering `entries`). */
+  private readonly filterEntries: FilterEntry[] = [];
+  private readonly input = new InputWords();
   private readonly sideStats: SideEventStats = { produced: 0, delivered: 0, lost: 0, ignored: 0 };
 
   constructor(opts: FilterStackOptions = {}) {
@@ -55,7 +59,7 @@ export class FilterStack {
   }
 
   private attach(program: FilterProgram, flags: number): Result<number, SeccompTraceError> {
-    const filters = this.filters();
+    const filters = this.filterEntries;
     if ((flags & FLAG_NEW_LISTENER) !== 0 && filters.some((f) => (f.flags & FLAG_NEW_LISTENER) !== 0)) {
       // kernel/seccomp.c has_duplicate_listener()
       return err(fail({ code: 'engine/duplicate-listener', message: 'the stack already has a filter with new_listener', errno: 'EBUSY' }));
@@ -74,6 +78,7 @@ export class FilterStack {
     const index = this.entries.length;
     const entry: FilterEntry = { kind: 'filter', index, program, flags, log: (flags & FLAG_LOG) !== 0 };
     this.entries.push(entry);
+    this.filterEntries.push(entry);
     return ok(index);
   }
 
@@ -99,8 +104,8 @@ export class FilterStack {
 
   /** One syscall through the stack. With no filter installed the kernel is not in filter mode: allow. */
   evaluate(data: SeccompData): Evaluation {
-    const words = seccompDataWords(data);
-    if (this.mode === 'linux') return evaluateLinux(this.filters(), words, this.actionsLogged);
+    const words = this.input.encode(data);
+    if (this.mode === 'linux') return evaluateLinux(this.filterEntries, words, this.actionsLogged);
     return evaluateProposed(this.entries, data, words, this.actionsLogged, this.sideStats);
   }
 
@@ -110,7 +115,7 @@ export class FilterStack {
   }
 
   filters(): FilterEntry[] {
-    return this.entries.filter((e): e is FilterEntry => e.kind === 'filter');
+    return [...this.filterEntries];
   }
 
   get size(): number {

@@ -12,7 +12,6 @@ import type { Evaluation, LogEvent } from '../../engine/evaluation.js';
 import { fail } from '../../errors.js';
 import { readActionsLogged } from '../../linux/sysctl.js';
 import type { Command } from '../command.js';
-import { runOnKernel } from './sim-kernel.js';
 import { loadSingleTarget, loadStackTarget } from './sim-target.js';
 
 const USAGE = `usage: seccomptrace sim TARGET [--arch ARCH] SYSCALL [ARG0 … ARG5] [--ip N] [--json] [--kernel]
@@ -93,6 +92,7 @@ export const simCommand: Command = {
 
     if (values.kernel === true) {
       if (target.stack.mode !== 'linux') throw usage('--kernel runs linux-mode stacks only', 'drop --kernel for proposed mode');
+      const { runOnKernel } = await import('./sim-kernel.js'); // the addon loads only when asked for
       for (const line of runOnKernel(target.kernelFilters, cases, values.json === true)) io.stdout(`${line}\n`);
       return 0;
     }
