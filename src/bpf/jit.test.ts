@@ -17,14 +17,18 @@ describe('jit', () => {
     const r = rng(seed);
     const programs = 4000;
     const inputsPer = 250;
-    const input = new Uint32Array(16);
+    const input64 = new Uint32Array(16);
+    const input80 = new Uint32Array(20);
     let pairs = 0;
     for (let p = 0; p < programs; p++) {
-      const raw = randomValidProgram(r, { maxLen: p % 10 === 0 ? 300 : 40 });
-      const prog = unwrap(verify(raw));
+      // Every 5th program reads the engine's 80-byte log-layer input instead of seccomp_data.
+      const inputSize = p % 5 === 0 ? 80 : 64;
+      const raw = randomValidProgram(r, { maxLen: p % 10 === 0 ? 300 : 40, inputSize });
+      const prog = unwrap(verify(raw, inputSize));
       const exe = jit(prog);
+      const input = inputSize === 64 ? input64 : input80;
       for (let n = 0; n < inputsPer; n++) {
-        for (let w = 0; w < 16; w++) input[w] = r.chance(0.3) ? r.int(8) : r.u32();
+        for (let w = 0; w < input.length; w++) input[w] = r.chance(0.3) ? r.int(8) : r.u32();
         const want = interpret(prog, input);
         const got = exe.run(input);
         if (got.ret !== want.ret || got.insns !== want.insns) {

@@ -32,17 +32,25 @@ describe('verify = kernel (seccomp(SECCOMP_SET_MODE_FILTER) on this machine)', (
     const kernel = kernelErrnos(progs);
     let accepted = 0;
     const mismatches: string[] = [];
+    const byCode = new Map<string, number>();
     progs.forEach((p, n) => {
       const ours = verify(p);
       const want = kernel[n];
       if (want === 0) accepted++;
+      const code = ours.ok ? 'accepted' : ours.error.code;
+      byCode.set(code, (byCode.get(code) ?? 0) + 1);
       const same = ours.ok ? want === 0 : want === EINVAL;
       if (!same) {
         const text = p.length <= 50 ? disassemble(p) : `(${p.length} instructions)`;
         mismatches.push(`seed ${seed} #${n}: kernel errno ${want}, ours ${ours.ok ? 'ok' : JSON.stringify(ours.error)}\n${text}`);
       }
     });
+    console.log(`# seed ${seed}: ${progs.length} programs, ${mismatches.length} mismatches; verdicts ${JSON.stringify(Object.fromEntries([...byCode].sort()))}`);
     assert.deepEqual(mismatches.slice(0, 3), [], `${mismatches.length} mismatches`);
+    // Every kind of rejection the kernel makes must be among them.
+    for (const code of ['bpf/empty', 'bpf/too-long', 'bpf/bad-opcode', 'bpf/div-by-zero', 'bpf/bad-shift', 'bpf/bad-mem-index', 'bpf/jump-past-end', 'bpf/no-final-ret', 'bpf/scratch-read-before-write', 'bpf/not-allowed-in-seccomp', 'bpf/bad-load-offset']) {
+      assert.ok((byCode.get(code) ?? 0) > 0, `no program was rejected with ${code}`);
+    }
     // The generator must produce both verdicts in bulk, or the comparison proves little.
     assert.ok(accepted > 1500 && accepted < 5000, `accepted ${accepted} of ${progs.length}`);
   });
