@@ -2,9 +2,10 @@
 
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, it } from 'node:test';
+import { after, describe, it } from 'node:test';
 import { runCli } from '../../src/cli/run-cli.test-helper.js';
 import { REPO_ROOT } from '../fixtures/paths.js';
 
@@ -25,11 +26,17 @@ describe('seccomptrace run (CLI)', () => {
     ['unknown --mode', ['run', '--mode', 'x', '--', 'true'], 2, /^seccomptrace run: --mode: unknown mode 'x'; use linux or proposed\n$/],
     ['unknown log action', ['run', '--log-actions', 'errno,nope', '--', 'true'], 2, /^seccomptrace run: --log-actions: unknown action 'nope'; use /],
     ['missing profile', ['run', '--policy', 'no-such.json', '--', 'true'], 1, /^seccomptrace run: no-such\.json: cannot read: .*\(ENOENT\)\n$/],
+    ['not executable', ['run', '--', '/etc/passwd'], 1, /^seccomptrace run: \/etc\/passwd: execve failed in the child \(EACCES\)\n$/],
+    ['profile not JSON', ['run', '--policy', '/etc/passwd', '--', 'true'], 1, /^seccomptrace run: \/etc\/passwd: not JSON: /],
+    ['unknown profile action', ['run', '--policy', 'bad-action.json', '--', 'true'], 1, /^seccomptrace run: bad-action\.json: #\/defaultAction: unknown action "SCMP_ACT_NOPE"; use one of SCMP_ACT_KILL_PROCESS, /],
     ['command not found', ['run', '--', 'no-such-command-xyz'], 1, /^seccomptrace run: no-such-command-xyz: command not found \(ENOENT\); check the name or give a path\n$/],
   ];
+  const cwd = mkdtempSync(join(tmpdir(), 'seccomptrace-run-cli-'));
+  writeFileSync(join(cwd, 'bad-action.json'), '{"defaultAction":"SCMP_ACT_NOPE"}');
+  after(() => rmSync(cwd, { recursive: true, force: true }));
   for (const [name, argv, code, line] of bad) {
     it(`bad input: ${name} → one line, exit ${code}`, async () => {
-      const r = await runCli(argv);
+      const r = await runCli(argv, { cwd });
       assert.equal(r.code, code, r.stderr);
       assert.match(r.stderr, line);
       assert.equal(r.stderr.split('\n').length, 2, r.stderr);
