@@ -1,18 +1,8 @@
 /** @module What this kernel supports: seccomp actions, filter flags, USER_NOTIF sizes, pidfd_open. */
 
 import { ACTIONS, type ActionName } from '../abi/actions.js';
+import { FILTER_FLAGS, FLAG_NEW_LISTENER, type FilterFlagName } from '../engine/filter-flags.js';
 import { callNative } from './native.js';
-
-/** include/uapi/linux/seccomp.h SECCOMP_FILTER_FLAG_*. */
-export const FILTER_FLAGS = {
-  tsync: 1,
-  log: 2,
-  spec_allow: 4,
-  new_listener: 8,
-  tsync_esrch: 16,
-  wait_killable_recv: 32,
-} as const;
-export type FilterFlagName = keyof typeof FILTER_FLAGS;
 
 export interface KernelFeatures {
   /** Per action: SECCOMP_GET_ACTION_AVAIL accepted it. */
@@ -28,9 +18,9 @@ const EFAULT = 14;
 
 /** Queries the running kernel; nothing is installed. */
 export function kernelFeatures(): KernelFeatures {
-  const flagNames = Object.keys(FILTER_FLAGS) as FilterFlagName[];
+  const flagNames = FILTER_FLAGS.map((f) => f.name);
   // WAIT_KILLABLE_RECV is only valid together with NEW_LISTENER (kernel/seccomp.c seccomp_set_mode_filter).
-  const flagValues = flagNames.map((f) => (f === 'wait_killable_recv' ? FILTER_FLAGS[f] | FILTER_FLAGS.new_listener : FILTER_FLAGS[f]));
+  const flagValues = FILTER_FLAGS.map((f) => (f.name === 'wait_killable_recv' ? f.value | FLAG_NEW_LISTENER : f.value));
   const r = callNative('feature probe', (a) => a.features({ actions: ACTIONS.map((x) => x.value), flags: flagValues }));
   const actions = Object.fromEntries(ACTIONS.map((x, i) => [x.name, r.actions[i] === 0])) as Record<ActionName, boolean>;
   const flags = Object.fromEntries(flagNames.map((f, i) => [f, r.flags[i] === EFAULT])) as Record<FilterFlagName, boolean>;

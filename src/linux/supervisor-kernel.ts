@@ -2,6 +2,7 @@
 
 import { readFileSync } from 'node:fs';
 import type { ActionName } from '../abi/actions.js';
+import { FLAG_LOG } from '../engine/filter-flags.js';
 import { SeccompTraceError } from '../errors.js';
 import { AUDIT_SECCOMP, openAuditReadlog, type AuditReader } from './audit-netlink.js';
 import { callNative } from './native.js';
@@ -20,8 +21,6 @@ export interface KernelRunOptions {
   readonly onEvent: (e: KernelEvent) => void;
 }
 
-/** include/uapi/linux/seccomp.h SECCOMP_FILTER_FLAG_LOG. */
-const FLAG_LOG = 2;
 
 /** `audit(SEC.MSEC:SERIAL): … pid=P … arch=HEX syscall=N …` (kernel-semantics §3.6). */
 function parse1326(text: string): KernelEvent | undefined {

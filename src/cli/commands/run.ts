@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { ACTIONS, formatAction, type ActionName } from '../../abi/actions.js';
 import { syscallName } from '../../abi/syscalls.js';
+import { FLAG_NEW_LISTENER } from '../../engine/filter-flags.js';
 import { fail } from '../../errors.js';
 import { AUDIT_ARCH_X86_64, attribute, lowerPlan, planFromOci, type Attribution, type RunPlan } from '../../linux/supervisor-plan.js';
 import { supervise, type NotifyRecord, type Verdict } from '../../linux/supervisor.js';
@@ -169,7 +170,7 @@ export const runCommand: Command = {
           return { kind: 'kill' };
         };
         const r = await supervise({
-          command, args: cmdArgs, cwd: io.cwd, filters: [{ program: side.program, flags: 8 /* NEW_LISTENER */ }], table: side.table, decide,
+          command, args: cmdArgs, cwd: io.cwd, filters: [{ program: side.program, flags: FLAG_NEW_LISTENER }], table: side.table, decide,
           onRecords: (recs) => { for (const x of recs) emit(toEvent(x.pid, x.arch, x.nr, x.args, x.timeNs)); },
         });
         if (r.spawnError !== undefined) throw r.spawnError;
