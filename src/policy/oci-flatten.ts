@@ -81,6 +81,11 @@ export function flattenOci(p: OciProfile, ctx: ProfileContext): Result<Flattened
       skipped.push({ id, where: s.where, reason });
       return;
     }
+    for (const a of s.args) {
+      if (a.op === 'masked_eq' && a.valueTwo === undefined) {
+        warnings.push({ where: a.where, message: `${a.ptr}: SCMP_CMP_MASKED_EQ without "valueTwo": runc compares (arg${a.index} & 0x${a.value.toString(16)}) == 0` });
+      }
+    }
     const action = ociActionValue(s.action, s.errnoRet);
     const conds: ArgCond[] = s.args.map((a) => ({ index: a.index, op: a.op, value: a.value, valueTwo: a.valueTwo ?? 0n }));
     const base = { id, names: s.names, action, where: s.where, ...(s.comment === undefined || s.comment === '' ? {} : { comment: s.comment }) };

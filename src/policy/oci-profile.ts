@@ -20,6 +20,7 @@ export interface OciArg {
   readonly valueTwo: bigint | undefined;
   readonly op: CmpOp;
   readonly where: string;
+  readonly ptr: string;
 }
 
 export interface OciFilter {
@@ -145,7 +146,7 @@ function filter(v: JsonValue | undefined, ptr: string): OciFilter {
   return { caps: strList(field(v, 'caps'), `${ptr}/caps`), arches: strList(field(v, 'arches'), `${ptr}/arches`), minKernel };
 }
 
-function arg(v: JsonValue, ptr: string, warnings: Warning[]): OciArg {
+function arg(v: JsonValue, ptr: string): OciArg {
   if (v.kind !== 'object') bad(v, ptr, `expected an object, found ${v.kind}`);
   const idx = field(v, 'index');
   if (idx === undefined) bad(v, ptr, 'missing "index"');
@@ -160,10 +161,7 @@ function arg(v: JsonValue, ptr: string, warnings: Warning[]): OciArg {
   const value = val === undefined ? 0n : u64(val, `${ptr}/value`);
   const v2 = field(v, 'valueTwo');
   const valueTwo = v2 === undefined || v2.kind === 'null' ? undefined : u64(v2, `${ptr}/valueTwo`);
-  if (op === 'masked_eq' && valueTwo === undefined) {
-    warnings.push({ where: posText(v.pos), message: `${ptr}: SCMP_CMP_MASKED_EQ without "valueTwo": runc compares (arg & ${value}) == 0; add "valueTwo" to say what the masked bits must equal` });
-  }
-  return { index, value, valueTwo, op, where: posText(v.pos) };
+  return { index, value, valueTwo, op, where: posText(v.pos), ptr };
 }
 
 function syscall(v: JsonValue, ptr: string, warnings: Warning[]): OciSyscall {
@@ -186,7 +184,7 @@ function syscall(v: JsonValue, ptr: string, warnings: Warning[]): OciSyscall {
   let args: OciArg[] = [];
   if (argsV !== undefined && argsV.kind !== 'null') {
     if (argsV.kind !== 'array') bad(argsV, `${ptr}/args`, `expected an array, found ${argsV.kind}`);
-    args = argsV.items.map((x, i) => arg(x, `${ptr}/args/${i}`, warnings));
+    args = argsV.items.map((x, i) => arg(x, `${ptr}/args/${i}`));
   }
   const c = field(v, 'comment');
   return {

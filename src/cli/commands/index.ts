@@ -9,5 +9,6 @@ import { sysctlCommand } from './sysctl.js';
 import { simCommand } from './sim.js';
 import { logsCommand } from './logs.js';
 import { runCommand } from './run.js';
+import { compileCommand } from './compile.js';
 
-export const COMMANDS: readonly Command[] = [asmCommand, disasmCommand, verifyCommand, syscallsCommand, sysctlCommand, simCommand, logsCommand, runCommand];
+export const COMMANDS: readonly Command[] = [asmCommand, disasmCommand, verifyCommand, syscallsCommand, sysctlCommand, simCommand, logsCommand, runCommand, compileCommand];
