@@ -1,4 +1,4 @@
-/** @module Bench: our interpreter and JIT vs a plain C interpreter (bench/c/bpf-interp.c, cc -O2) on the same programs and inputs. */
+/** @module Bench: our interpreter and JIT vs a plain C interpreter (bench/c/bpf-interp.c, cc -O2) on the same programs and inputs. Run: `npx tsc -p . && node dist/bench/bpf-exec.js`. */
 
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';

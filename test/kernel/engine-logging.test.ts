@@ -1,9 +1,6 @@
 /** @module linux-mode logging decisions = the kernel's: random actions_logged × random FLAG_LOG stacks, records read from the audit multicast group. */
 
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import { join } from 'node:path';
-import { createInterface } from 'node:readline';
 import { test } from 'node:test';
 import { archInfo, X32_SYSCALL_BIT } from '../../src/abi/arch.js';
 import { makeSeccompData } from '../../src/abi/seccomp-data.js';
@@ -12,11 +9,10 @@ import { rng } from '../../src/bpf/random-program.js';
 import { actionsLoggedFromNames, formatActionsLogged, LOGGABLE_NAMES, type ActionsLogged } from '../../src/engine/actions-logged.js';
 import { prepareProgram } from '../../src/engine/program.js';
 import { FilterStack } from '../../src/engine/stack.js';
-import { AUDIT_SECCOMP } from '../../src/linux/audit-netlink.js';
 import { probeBatch, probeIp, type ProbeAbi, type ProbeRequest } from '../../src/linux/probe.js';
 import { readActionsLogged, withActionsLogged } from '../../src/linux/sysctl.js';
-import { REPO_ROOT } from '../fixtures/paths.js';
 import { randomStack } from './engine-random-stacks.js';
+import { Readlog } from './engine-readlog.js';
 
 const ROUNDS = 30;
 const CASES_PER_ROUND = 12;
@@ -31,53 +27,6 @@ function randomSet(r: ReturnType<typeof rng>): ActionsLogged {
   const s = actionsLoggedFromNames(names);
   if (!s.ok) throw s.error;
   return s.value;
-}
-
-/** The audit multicast group through test/kernel/engine-audit-readlog.py (see its header for why not the addon). */
-class Readlog {
-  private readonly child = spawn('python3', [join(REPO_ROOT, 'test', 'kernel', 'engine-audit-readlog.py')], { stdio: ['pipe', 'pipe', 'inherit'] });
-  private queue: string[] = [];
-  private wake: (() => void) | undefined;
-  overruns = 0;
-  readonly ready: Promise<void>;
-
-  constructor() {
-    let ready!: () => void;
-    this.ready = new Promise((r) => (ready = r));
-    createInterface({ input: this.child.stdout }).on('line', (line) => {
-      const m = JSON.parse(line) as { ready?: boolean; overrun?: number; type?: number; text?: string };
-      if (m.ready === true) ready();
-      else if (m.overrun !== undefined) this.overruns++;
-      else if (m.type === AUDIT_SECCOMP && m.text !== undefined) this.queue.push(m.text);
-      this.wake?.();
-    });
-  }
-
-  /** 1326 records until none has come for `quietMs` (at most `maxMs`). */
-  async collect(quietMs: number, maxMs: number): Promise<string[]> {
-    const end = Date.now() + maxMs;
-    for (;;) {
-      const before = this.queue.length;
-      await new Promise<void>((r) => {
-        const t = setTimeout(r, quietMs);
-        this.wake = () => {
-          clearTimeout(t);
-          r();
-        };
-      });
-      this.wake = undefined;
-      if (this.queue.length === before || Date.now() > end) break;
-    }
-    return this.queue.splice(0);
-  }
-
-  drop(): void {
-    this.queue = [];
-  }
-
-  close(): void {
-    this.child.stdin.end();
-  }
 }
 
 test(`linux-mode logging = kernel: ${ROUNDS} random actions_logged × ${CASES_PER_ROUND} random FLAG_LOG stacks (seed ${SEED})`, { skip: !isRoot || process.arch !== 'x64' ? 'needs root (actions_logged, CAP_AUDIT_READ) on x86_64' : false }, async () => {

@@ -4,11 +4,11 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { encodeProgram } from '../../src/bpf/insn-codec.js';
 import { rng } from '../../src/bpf/random-program.js';
-import type { Effect } from '../../src/engine/decide.js';
 import { prepareProgram } from '../../src/engine/program.js';
 import { FilterStack } from '../../src/engine/stack.js';
-import { probeBatch, probeIp, type ProbeAbi, type ProbeOutcome, type ProbeRequest } from '../../src/linux/probe.js';
-import { CALL_NRS, callData, randomCall, randomStack, type RandomCall, type RandomFilter } from './engine-random-stacks.js';
+import { probeBatch, probeIp, type ProbeAbi, type ProbeRequest } from '../../src/linux/probe.js';
+import { expected, observed } from './engine-observe.js';
+import { CALL_NRS, callData, randomCall, randomStack, type RandomFilter } from './engine-random-stacks.js';
 
 const STACKS = 600;
 const CALLS_PER_STACK = 4;
@@ -23,34 +23,6 @@ function engineStack(filters: readonly RandomFilter[]): FilterStack {
     if (!r.ok) throw r.error;
   }
   return s;
-}
-
-/** What the kernel should make visible for the engine's effect (kernel-semantics.md §2.4). */
-function expected(effect: Effect, call: RandomCall, nrSeen: number, arch: number, unfiltered: Record<ProbeAbi, string>): string {
-  switch (effect.kind) {
-    case 'run':
-      return unfiltered[call.abi]; // what getpid/getppid do with no filter (x32 may be compiled out: ENOSYS)
-    case 'return':
-      return `returned ${effect.value}`;
-    case 'trap':
-      return `trap errno=${effect.siErrno} syscall=${nrSeen} arch=0x${arch.toString(16)}`;
-    case 'kill':
-      return `killed ${effect.signal} thread=${effect.scope === 'thread' && call.inThread}`;
-  }
-}
-
-function observed(o: ProbeOutcome | undefined): string {
-  if (o === undefined) return 'no outcome';
-  switch (o.kind) {
-    case 'returned':
-      return o.value > 0n ? 'ran' : `returned ${o.value}`;
-    case 'trap':
-      return `trap errno=${o.siErrno} syscall=${o.siSyscall} arch=0x${(o.siArch >>> 0).toString(16)}`;
-    case 'killed':
-      return `killed ${o.signal} thread=${o.thread}`;
-    case 'skipped':
-      return 'skipped';
-  }
 }
 
 test(`linux mode equals the kernel on ${STACKS} random stacks × ${CALLS_PER_STACK} syscalls (seed ${SEED})`, { skip: process.arch !== 'x64' ? 'the probe runs x86 ABIs only' : false }, () => {

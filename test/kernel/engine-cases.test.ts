@@ -1,0 +1,87 @@
+/** @module The linux rows of src/engine/stack.cases.ts on the real kernel: same outcome, same record; and with audit_enabled 0 and 1, the same records. */
+
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { test } from 'node:test';
+import { encodeProgram, insn } from '../../src/bpf/insn-codec.js';
+import { formatActionsLogged } from '../../src/engine/actions-logged.js';
+import { build, GETPID, ROWS, rowActionsLogged, type Row } from '../../src/engine/stack.cases.js';
+import { probeBatch, probeIp, type ProbeFilter } from '../../src/linux/probe.js';
+import { withActionsLogged } from '../../src/linux/sysctl.js';
+import { expected, observed } from './engine-observe.js';
+import { PROBE_ALLOW_PREFIX } from './engine-random-stacks.js';
+import { Readlog, recordFields } from './engine-readlog.js';
+
+const LINUX = ROWS.filter((r) => r.mode === 'linux');
+const NR_BASE = 7600; // unused syscall numbers: a record is the row's by its syscall=
+const isRoot = process.getuid?.() === 0;
+const skip = !isRoot || process.arch !== 'x64' ? 'needs root (actions_logged, audit) on x86_64' : false;
+
+function kernelFilters(r: Row): ProbeFilter[] {
+  return r.stack.map((e) => {
+    if (!('filter' in e)) throw new Error('internal: linux rows have no log layers');
+    return { program: encodeProgram([...PROBE_ALLOW_PREFIX, insn(0x06, e.filter)]), flags: e.flags ?? 0 };
+  });
+}
+
+/** `auditctl -e N`; returns the previous value. */
+function auditEnabled(n: 0 | 1): number {
+  const before = Number(/enabled (\d+)/.exec(execFileSync('auditctl', ['-s'], { encoding: 'utf8' }))?.[1]);
+  execFileSync('auditctl', ['-e', String(n)], { stdio: 'ignore' });
+  return before;
+}
+
+test(`${LINUX.length} linux rows: the kernel's outcome equals the engine's`, { skip: process.arch !== 'x64' ? 'x86_64 only' : false }, () => {
+  const ip = probeIp('x86_64');
+  const res = probeBatch(LINUX.map((r) => ({ filters: kernelFilters(r), syscall: { nr: 39 } })));
+  const unfiltered = { x86_64: 'ran', x86: 'ran', x32: 'ran' } as const;
+  const bad: string[] = [];
+  LINUX.forEach((r, i) => {
+    const ev = build('linux', r.stack, rowActionsLogged(r)).evaluate({ ...GETPID, ip });
+    const want = expected(ev.effect, { abi: 'x86_64', nr: 39, args: [], inThread: false }, 39, 0xc000003e, unfiltered);
+    const got = observed(res[i]!.outcome);
+    if (want !== got) bad.push(`${r.name}: engine ${want}, kernel ${got}`);
+  });
+  assert.deepEqual(bad, []);
+});
+
+test(`${LINUX.length} linux rows: the kernel's records equal the engine's, with audit_enabled 0 and 1`, { skip }, async () => {
+  const reader = new Readlog();
+  await reader.ready;
+  let auditBefore: number | undefined;
+  const runs: Record<string, string[]> = {};
+  try {
+    for (const enabled of [0, 1] as const) {
+      const prev = auditEnabled(enabled);
+      auditBefore ??= prev;
+      const seen: string[] = [];
+      const groups = new Map<string, number[]>();
+      LINUX.forEach((r, i) => {
+        const k = formatActionsLogged(rowActionsLogged(r));
+        groups.set(k, [...(groups.get(k) ?? []), i]);
+      });
+      for (const idx of groups.values()) {
+        await reader.collect(50, 500);
+        reader.drop();
+        await withActionsLogged(rowActionsLogged(LINUX[idx[0]!]!), () => {
+          probeBatch(idx.map((i) => ({ filters: kernelFilters(LINUX[i]!), syscall: { nr: NR_BASE + i } })));
+        });
+        for (const text of await reader.collect(200, 3000)) {
+          const f = recordFields(text);
+          const i = f.syscall - NR_BASE;
+          if (idx.includes(i)) seen.push(`${LINUX[i]!.name}: code=${f.code}`);
+        }
+      }
+      runs[enabled] = seen.sort();
+    }
+  } finally {
+    if (auditBefore !== undefined) auditEnabled(auditBefore === 1 ? 1 : 0);
+    reader.close();
+  }
+  const engine = LINUX.flatMap((r) => {
+    const ev = build('linux', r.stack, rowActionsLogged(r)).evaluate(GETPID);
+    return ev.log.map((e) => `${r.name}: code=0x${e.code.toString(16)}`);
+  }).sort();
+  assert.deepEqual(runs[0], engine, 'audit_enabled=0');
+  assert.deepEqual(runs[1], engine, 'audit_enabled=1: what is logged does not change');
+});
