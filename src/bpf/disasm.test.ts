@@ -2,6 +2,7 @@
 
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import fc from 'fast-check';
 import { unwrap } from '../result.js';
 import { assemble } from './asm.js';
 import { disassemble } from './disasm.js';
@@ -29,6 +30,18 @@ describe('disassemble', () => {
     const r = rng(0x5eed0004);
     const p = Array.from({ length: 20000 }, () => ({ code: r.u32() & (r.chance(0.5) ? 0xff : 0xffff), jt: r.int(256), jf: r.int(256), k: r.u32() }));
     for (let i = 0; i < p.length; i += 1000) roundTrip(p.slice(i, i + 1000), `slice ${i}`);
+  });
+  it('round-trips arbitrary instruction arrays (fast-check; it prints the seed on failure)', () => {
+    const field = fc.oneof(fc.constantFrom(0, 1, 2, 254, 255), fc.integer({ min: 0, max: 255 }));
+    const code = fc.oneof(fc.constantFrom(0x00, 0x20, 0x60, 0x80, 0x01, 0x61, 0x81, 0x02, 0x03, 0x84, 0x05, 0x06, 0x16, 0x07, 0x87, 0x15, 0x1d, 0x45, 0x4d, 0x3c, 0x94), fc.integer({ min: 0, max: 0xffff }));
+    const k = fc.oneof(fc.constantFrom(0, 4, 16, 60, 64, 0x7fff0000, 0xc000003e, 0xffffffff), fc.integer({ min: 0, max: 0xffffffff }));
+    const raw = fc.record({ code, jt: field, jf: field, k });
+    fc.assert(
+      fc.property(fc.array(raw, { minLength: 1, maxLength: 60 }), (p) => {
+        assert.deepEqual(unwrap(assemble(disassemble(p))), p);
+      }),
+      { numRuns: 2000 },
+    );
   });
   it('names syscalls, arches and actions, tracking what A holds', () => {
     const p = unwrap(assemble('ld arch\njne #0xc000003e, kill\nld nr\njeq #59, kill\njeq #0x40000001, kill\nret ERRNO(13)\nkill: ret KILL_PROCESS'));
