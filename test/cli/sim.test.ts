@@ -93,6 +93,18 @@ test('--stack proposed: side event with tag through a log layer; rings persist a
   assert.equal(t.stdout, 'x86_64 getpid() → ERRNO(1) (errno, 2 insns); log: LOG(42) from #1 → ring (layer #2), ERRNO(1) from #0 → system\n');
 });
 
+test('PROFILE target: the built-in docker-default, in the engine and on this kernel', async () => {
+  put('docker.jsonl', '{"syscall":"kexec_load"}\n{"syscall":"getpid"}\n{"arch":"x86","syscall":"kexec_load"}\n');
+  const r = await sim('docker-default', '--cases', 'docker.jsonl', '--json');
+  assert.equal(r.code, 0, r.stderr);
+  assert.deepEqual(r.stdout.trim().split('\n').map((l) => JSON.parse(l).action), ['errno', 'allow', 'errno']);
+  if (process.arch !== 'x64') return;
+  const k = await sim('docker-default', '--cases', 'docker.jsonl', '--json', '--kernel');
+  assert.equal(k.code, 0, k.stderr);
+  const lines = k.stdout.trim().split('\n').map((l) => JSON.parse(l));
+  assert.deepEqual(lines.map((l) => l.errno ?? (l.return > 0 ? 'ran' : l.return)), [1, 'ran', 1]);
+});
+
 const BAD: readonly (readonly [string, readonly string[], string, number])[] = [
   ['missing file', ['nope.bpf', 'getpid'], 'seccomptrace sim: nope.bpf: no such file (ENOENT); check the path', 1],
   ['truncated .bpf', ['trunc.bpf', 'getpid'], 'seccomptrace sim: trunc.bpf: program is 7 bytes, not a multiple of 8 (struct sock_filter); the last instruction is truncated; pass a raw sock_filter array (seccomptrace asm writes one)', 1],
@@ -106,6 +118,7 @@ const BAD: readonly (readonly [string, readonly string[], string, number])[] = [
   ['a float argument in --cases', ['deny.s', '--cases', 'bad-arg.json'], 'seccomptrace sim: bad-arg.json#/0: args[0] "1.5" is not a 64-bit integer; use a number or a decimal/0x string', 1],
   ['missing --cases file', ['deny.s', '--cases', 'nope.jsonl'], 'seccomptrace sim: nope.jsonl: no such file (ENOENT)', 1],
   ['unknown syscall', ['deny.s', 'opne'], "seccomptrace sim: command line: unknown syscall 'opne' on x86_64", 1],
+  ['unknown profile name', ['docker-defualt', 'getpid'], 'seccomptrace sim: docker-defualt: no such file (ENOENT); give a profile file or one of: docker-default', 1],
   ['bad arch', ['deny.s', '--arch', 'sparc', 'getpid'], "seccomptrace sim: --arch: unknown arch 'sparc'", 1],
   ['missing SYSCALL', ['deny.s'], 'seccomptrace sim: missing SYSCALL; give a syscall name or number, or --cases FILE', 2],
   ['seven arguments', ['deny.s', 'getpid', '1', '2', '3', '4', '5', '6', '7'], 'seccomptrace sim: 7 arguments given; a syscall has at most 6', 2],

@@ -1,18 +1,14 @@
-/** @module A PROFILE as a `sim` target: an OCI/Docker JSON file, a policy file, or a built-in name, compiled for one arch. */
+/** @module A PROFILE as a `sim` target: an OCI/Docker JSON file, a policy file, or a built-in name, compiled as `compile` does. */
 
-import type { ArchInfo } from '../../abi/arch.js';
 import type { RawInsn } from '../../bpf/insn-codec.js';
-import { fail } from '../../errors.js';
+import type { CliIo } from '../command.js';
+import { compileProfileArg } from './compile.js';
 
 /**
- * Compiles a profile through src/policy. Until the profile compiler is in this build, a target
- * that is not .bpf or .s is refused with a line saying what works.
+ * Compiles `arg` (relative to `cwd`, or a built-in name) for the profile's own arches on this host
+ * — the filter a container would get — with the install flags it asks for. Warnings go to stderr.
  */
-export function compileProfileTarget(_path: string, shown: string, _arch: ArchInfo): RawInsn[] {
-  throw fail({
-    code: 'cli/unknown-target',
-    where: shown,
-    message: 'not a .bpf or .s file, and profiles are not supported by this build yet',
-    hint: 'pass a .bpf or .s file, or --stack STACK.json',
-  });
+export function compileProfileTarget(arg: string, cwd: string, io: CliIo): { raw: RawInsn[]; flags: number } {
+  const c = compileProfileArg(arg, { ...io, cwd }, {}, 'sim');
+  return { raw: c.program, flags: c.flags };
 }

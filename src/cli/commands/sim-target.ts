@@ -2,7 +2,6 @@
 
 import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import type { ArchInfo } from '../../abi/arch.js';
 import { assemble } from '../../bpf/asm.js';
 import { decodeProgram, encodeProgram, type RawInsn } from '../../bpf/insn-codec.js';
 import type { ActionsLogged } from '../../engine/actions-logged.js';
@@ -10,6 +9,7 @@ import { prepareProgram, type InputSize } from '../../engine/program.js';
 import { parseStackFile } from '../../engine/stack-file.js';
 import { FilterStack } from '../../engine/stack.js';
 import { fail, SeccompTraceError } from '../../errors.js';
+import type { CliIo } from '../command.js';
 import { compileProfileTarget } from './sim-profile.js';
 
 /** A loaded target: the stack to evaluate and each filter's bytes and flags, oldest first, for the kernel. */
@@ -47,39 +47,38 @@ function orThrow<T>(r: { ok: true; value: T } | { ok: false; error: SeccompTrace
   });
 }
 
-/** Raw instructions of one program file: .bpf bytes, .s text, or a PROFILE compiled for `arch`. */
-function loadRaw(path: string, shown: string, arch: ArchInfo): RawInsn[] {
-  if (path.endsWith('.bpf')) return orThrow(decodeProgram(readBytes(path, shown)), shown);
-  if (path.endsWith('.s')) return orThrow(assemble(new TextDecoder().decode(readBytes(path, shown)), { file: shown }));
-  return compileProfileTarget(path, shown, arch);
-}
-
-function loadProgram(path: string, shown: string, arch: ArchInfo, size: InputSize): { raw: RawInsn[]; program: ReturnType<typeof prepareProgram> } {
-  const raw = loadRaw(path, shown, arch);
-  return { raw, program: prepareProgram(raw, size) };
+/** One program: a .bpf or .s file, else a PROFILE (file or built-in name) with the install flags it asks for. */
+function loadProgram(arg: string, baseDir: string, shown: string, size: InputSize, io: CliIo): { raw: RawInsn[]; flags: number; program: ReturnType<typeof prepareProgram> } {
+  const path = resolve(baseDir, arg);
+  let raw: RawInsn[];
+  let flags = 0;
+  if (arg.endsWith('.bpf')) raw = orThrow(decodeProgram(readBytes(path, shown)), shown);
+  else if (arg.endsWith('.s')) raw = orThrow(assemble(new TextDecoder().decode(readBytes(path, shown)), { file: shown }));
+  else ({ raw, flags } = compileProfileTarget(arg, baseDir, io));
+  return { raw, flags, program: prepareProgram(raw, size) };
 }
 
 /** One program file (or PROFILE) as a one-filter linux-mode stack. */
-export function loadSingleTarget(target: string, cwd: string, arch: ArchInfo, actionsLogged: ActionsLogged): LoadedTarget {
+export function loadSingleTarget(target: string, io: CliIo, actionsLogged: ActionsLogged): LoadedTarget {
   const stack = new FilterStack({ mode: 'linux', actionsLogged });
-  const { raw, program } = loadProgram(resolve(cwd, target), target, arch, 64);
-  orThrow(stack.install(orThrow(program, target), 0), target);
-  return { stack, kernelFilters: [{ program: encodeProgram(raw), flags: 0 }] };
+  const { raw, flags, program } = loadProgram(target, io.cwd, target, 64, io);
+  orThrow(stack.install(orThrow(program, target), flags), target);
+  return { stack, kernelFilters: [{ program: encodeProgram(raw), flags }] };
 }
 
 /** A STACK.json: entries installed in order with the kernel's checks; paths relative to the file. */
-export function loadStackTarget(file: string, cwd: string, arch: ArchInfo, liveActionsLogged: () => ActionsLogged): LoadedTarget {
-  const path = resolve(cwd, file);
+export function loadStackTarget(file: string, io: CliIo, liveActionsLogged: () => ActionsLogged): LoadedTarget {
+  const path = resolve(io.cwd, file);
   const spec = orThrow(parseStackFile(new TextDecoder().decode(readBytes(path, file)), file));
   const stack = new FilterStack({ mode: spec.mode, actionsLogged: spec.actionsLogged ?? liveActionsLogged() });
   const kernelFilters: { program: Uint8Array; flags: number }[] = [];
   for (const e of spec.entries) {
     const shown = `${e.where} ${e.path}`;
-    const { raw, program } = loadProgram(resolve(dirname(path), e.path), shown, arch, e.kind === 'filter' ? 64 : 80);
+    const { raw, flags, program } = loadProgram(e.path, dirname(path), shown, e.kind === 'filter' ? 64 : 80, io);
     const p = orThrow(program, shown);
     if (e.kind === 'filter') {
-      orThrow(stack.install(p, e.flags), shown);
-      kernelFilters.push({ program: encodeProgram(raw), flags: e.flags });
+      orThrow(stack.install(p, e.flags | flags), shown);
+      kernelFilters.push({ program: encodeProgram(raw), flags: e.flags | flags });
     } else {
       orThrow(stack.installLogLayer(p, { ring: e.ring }), shown);
     }
