@@ -27,8 +27,8 @@ describe('seccomptrace run (CLI)', () => {
     ['unknown log action', ['run', '--log-actions', 'errno,nope', '--', 'true'], 2, /^seccomptrace run: --log-actions: unknown action 'nope'; use /],
     ['missing profile', ['run', '--policy', 'no-such.json', '--', 'true'], 1, /^seccomptrace run: no-such\.json: cannot read: .*\(ENOENT\)\n$/],
     ['not executable', ['run', '--', '/etc/passwd'], 1, /^seccomptrace run: \/etc\/passwd: execve failed in the child \(EACCES\)\n$/],
-    ['profile not JSON', ['run', '--policy', '/etc/passwd', '--', 'true'], 1, /^seccomptrace run: \/etc\/passwd: not JSON: /],
-    ['unknown profile action', ['run', '--policy', 'bad-action.json', '--', 'true'], 1, /^seccomptrace run: bad-action\.json: #\/defaultAction: unknown action "SCMP_ACT_NOPE"; use one of SCMP_ACT_KILL_PROCESS, /],
+    ['profile not JSON', ['run', '--policy', '/etc/passwd', '--', 'true'], 1, /^seccomptrace run: \/etc\/passwd:1:1: malformed JSON: /],
+    ['unknown profile action', ['run', '--policy', 'bad-action.json', '--', 'true'], 1, /^seccomptrace run: bad-action\.json:1:18: \/defaultAction: unknown action 'SCMP_ACT_NOPE'; /],
     ['command not found', ['run', '--', 'no-such-command-xyz'], 1, /^seccomptrace run: no-such-command-xyz: command not found \(ENOENT\); check the name or give a path\n$/],
   ];
   const cwd = mkdtempSync(join(tmpdir(), 'seccomptrace-run-cli-'));

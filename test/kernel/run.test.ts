@@ -34,13 +34,13 @@ after(() => {
 
 describe('run: exact event counts', () => {
   const N = 50, THREADS = 4, CHILDREN = 3, TOTAL = N * (1 + THREADS + CHILDREN);
-  it(`${TOTAL} logged getppid calls from ${THREADS} threads and ${CHILDREN} children give exactly ${TOTAL} events, each on rule #/syscalls/1`, async () => {
+  it(`${TOTAL} logged getppid calls from ${THREADS} threads and ${CHILDREN} children give exactly ${TOTAL} events, each attributed to rule 2`, async () => {
     const out = join(dir, 'count-root.jsonl');
     const r = await runCli(['run', '--policy', logGetppid, '--quiet', '--json', out, '--', exe, 'count', String(N), String(THREADS), String(CHILDREN)]);
     assert.equal(r.code, 0, r.stderr);
     const ev = readEvents(out);
     assert.equal(ev.length, TOTAL);
-    assert.ok(ev.every((e) => e.syscall === 'getppid' && e.rule === '#/syscalls/1' && e.action === 'log' && e.tag === null));
+    assert.ok(ev.every((e) => e.syscall === 'getppid' && e.rule === 'rule 2' && e.action === 'log' && e.tag === null));
     assert.ok(new Set(ev.map((e) => e.pid)).size >= 1 + THREADS + CHILDREN, 'events come from every thread and child');
   });
   it('the same as an unprivileged user (setpriv --reuid=65534 --regid=65534 --clear-groups)', () => {
@@ -50,7 +50,7 @@ describe('run: exact event counts', () => {
     execFileSync('setpriv', ['--reuid=65534', '--regid=65534', '--clear-groups', process.execPath, binOf(), 'run', '--policy', logGetppid, '--quiet', '--json', out, '--', exe, 'count', String(N), String(THREADS), String(CHILDREN)], { cwd: dir, stdio: ['ignore', 'ignore', 'pipe'] });
     const ev = readEvents(out);
     assert.equal(ev.length, TOTAL);
-    assert.ok(ev.every((e) => e.syscall === 'getppid' && e.rule === '#/syscalls/1'));
+    assert.ok(ev.every((e) => e.syscall === 'getppid' && e.rule === 'rule 2'));
   });
 });
 
@@ -60,7 +60,7 @@ describe('run: enforcing rules', () => {
     const out = join(dir, 'kill.jsonl');
     const r = await runCli(['run', '--policy', p, '--json', out, '--', exe, 'once', join(dir, 'kill.txt')]);
     assert.equal(r.code, 159, r.stderr);
-    assert.match(r.stderr, /getppid\(.*\) is KILL_PROCESS \(rule #\/syscalls\/0\)/);
+    assert.match(r.stderr, /getppid\(.*\) is KILL_PROCESS \(rule 1\)/);
     assert.deepEqual(readEvents(out).map((e) => [e.syscall, e.action]), [['getppid', 'kill_process']]);
     assert.equal(existsSync(join(dir, 'kill.txt')), false, 'the syscall did not return');
   });
@@ -72,13 +72,22 @@ describe('run: enforcing rules', () => {
   });
 });
 
+describe('run: enforcing docker-default (compiled with argument conditions)', () => {
+  it('`unshare -U true` gets EPERM, fails, and the denial is reported', async () => {
+    const out = join(dir, 'unshare-enforce.jsonl');
+    const r = await runCli(['run', '--policy', 'docker-default', '--quiet', '--json', out, '--', 'unshare', '-U', 'true']);
+    assert.equal(r.code, 1);
+    assert.deepEqual(readEvents(out).filter((e) => e.syscall === 'unshare').map((e) => [e.action, e.value, e.rule]), [['errno', 0x50001, 'default action']]);
+  });
+});
+
 describe('run: complain mode', () => {
   it('over docker-default reports the denied unshare of `unshare -U true` and lets it run', async () => {
     const out = join(dir, 'unshare.jsonl');
     const r = await runCli(['run', '--policy', 'docker-default', '--complain', '--json', out, '--', 'unshare', '-U', 'true']);
     assert.equal(r.code, 0, r.stderr);
     const ev = readEvents(out);
-    assert.ok(ev.some((e) => e.syscall === 'unshare' && e.action === 'errno' && e.rule === '#/defaultAction'), JSON.stringify(ev));
+    assert.ok(ev.some((e) => e.syscall === 'unshare' && e.action === 'errno' && e.rule === 'default action'), JSON.stringify(ev));
     assert.match(r.stderr, /unshare\(0x10000000.*would be ERRNO\(1\)/);
   });
 });

@@ -8,7 +8,7 @@ import { ACTIONS, formatAction, type ActionName } from '../../abi/actions.js';
 import { syscallName } from '../../abi/syscalls.js';
 import { FLAG_NEW_LISTENER } from '../../engine/filter-flags.js';
 import { fail } from '../../errors.js';
-import { AUDIT_ARCH_X86_64, attribute, lowerPlan, planFromOci, type Attribution, type RunPlan } from '../../linux/supervisor-plan.js';
+import { AUDIT_ARCH_X86_64, attributeSyscall, lowerPlan, planFromOci, type Attribution, type RunPlan } from '../../linux/supervisor-plan.js';
 import { supervise, type NotifyRecord, type Verdict } from '../../linux/supervisor.js';
 import { runViaKernel } from '../../linux/supervisor-kernel.js';
 import type { CliIo, Command } from '../command.js';
@@ -86,7 +86,7 @@ function textLine(e: RunEvent, complain: boolean): string {
   while (n > 0 && e.args[n - 1] === 0n) n--;
   const verb = complain && e.attribution.action !== 'log' ? 'would be' : 'is';
   const tag = e.attribution.tag === undefined ? '' : ` tag ${e.attribution.tag}`;
-  return `seccomptrace: [pid ${e.pid}] ${e.syscall}(${e.args.slice(0, n).map(hex).join(', ')}) ${verb} ${formatAction(e.attribution.value)} (rule ${e.attribution.rule}${tag})\n`;
+  return `seccomptrace: [pid ${e.pid}] ${e.syscall}(${e.args.slice(0, n).map(hex).join(', ')}) ${verb} ${formatAction(e.attribution.value)} (${e.attribution.rule}${tag})\n`;
 }
 
 /** JSON with exact 64-bit integers (bigint printed as digits). */
@@ -151,7 +151,7 @@ export const runCommand: Command = {
       if (jsonFd !== undefined) writeSync(jsonFd, jsonLine(e));
     };
     const toEvent = (pid: number, arch: number, nr: number, a: readonly bigint[], timeNs: number): RunEvent => ({
-      pid, arch, nr, args: a, timeNs, attribution: attribute(plan, arch, nr, a),
+      pid, arch, nr, args: a, timeNs, attribution: attributeSyscall(plan, arch, nr, a),
       syscall: (arch === AUDIT_ARCH_X86_64 ? syscallName('x86_64', nr) : arch === 0x40000003 ? syscallName('x86', nr) : undefined) ?? `syscall_${nr}`,
     });
     try {
@@ -164,7 +164,7 @@ export const runCommand: Command = {
       } else {
         const side = lowerPlan(plan, { complain, logActions });
         const decide = (rec: NotifyRecord): Verdict => {
-          const a = attribute(plan, rec.arch, rec.nr, rec.args);
+          const a = attributeSyscall(plan, rec.arch, rec.nr, rec.args, rec.ip);
           if (a.action === 'errno') return { kind: 'errno', errno: a.value & 0xffff };
           if (a.action === 'allow' || a.action === 'log') return { kind: 'continue' }; // never reached for a deny: lowerPlan asks only for errno/kill
           return { kind: 'kill' };
