@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { ACTIONS, formatAction, type ActionName } from '../../abi/actions.js';
 import { syscallName } from '../../abi/syscalls.js';
-import { FLAG_NEW_LISTENER } from '../../engine/filter-flags.js';
+import { FLAG_LOG, FLAG_NEW_LISTENER } from '../../engine/filter-flags.js';
 import { fail } from '../../errors.js';
 import { AUDIT_ARCH_X86_64, attributeSyscall, lowerPlan, planFromOci, type Attribution, type RunPlan } from '../../linux/supervisor-plan.js';
 import { supervise, type NotifyRecord, type Verdict } from '../../linux/supervisor.js';
@@ -117,6 +117,12 @@ function summary(events: readonly RunEvent[], lost: number, complain: boolean): 
   return s;
 }
 
+/** The profile's own flags that make sense for one exec'd task: LOG and SPEC_ALLOW (TSYNC is moot before exec, and EINVAL with NEW_LISTENER). */
+function installFlags(plan: RunPlan): number {
+  return plan.flags & (FLAG_LOG | FLAG_SPEC_ALLOW);
+}
+const FLAG_SPEC_ALLOW = 4; // include/uapi/linux/seccomp.h SECCOMP_FILTER_FLAG_SPEC_ALLOW
+
 export const runCommand: Command = {
   name: 'run',
   summary: 'run a program under a profile and report its seccomp events (no privilege needed)',
@@ -170,7 +176,7 @@ export const runCommand: Command = {
           return { kind: 'kill' };
         };
         const r = await supervise({
-          command, args: cmdArgs, cwd: io.cwd, filters: [{ program: side.program, flags: FLAG_NEW_LISTENER }], table: side.table, decide,
+          command, args: cmdArgs, cwd: io.cwd, filters: [{ program: side.program, flags: FLAG_NEW_LISTENER | installFlags(plan) }], table: side.table, decide,
           onRecords: (recs) => { for (const x of recs) emit(toEvent(x.pid, x.arch, x.nr, x.args, x.timeNs)); },
         });
         if (r.spawnError !== undefined) throw r.spawnError;
