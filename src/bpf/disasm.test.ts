@@ -53,7 +53,7 @@ describe('disassemble', () => {
         '  jne #ARCH_X86_64, L6              ;    1  arch != x86_64',
         '  ld nr                             ;    2',
         '  jeq #59, L6                       ;    3  nr == execve',
-        '  jeq #0x40000001, L6               ;    4  nr == write',
+        '  jeq #0x40000001, L6               ;    4  nr == write (x32)',
         '  ret ERRNO(13)                     ;    5  EACCES',
         'L6:',
         '  ret KILL_PROCESS                  ;    6',

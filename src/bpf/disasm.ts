@@ -125,7 +125,8 @@ function note(i: Insn, s: State | undefined): string {
       let v = num(i.k);
       if (s.a === 'nr' && s.arch !== undefined && i.op === 'jeq') {
         const arch: ArchName = s.arch === 'x86_64' && (i.k & X32_SYSCALL_BIT) !== 0 ? 'x32' : s.arch;
-        v = syscallName(arch, i.k) ?? v;
+        const name = syscallName(arch, i.k);
+        if (name !== undefined) v = arch === 'x32' && s.arch !== 'x32' ? `${name} (x32)` : name;
       } else if (s.a === 'arch') v = archByAudit(i.k)?.name ?? v;
       return `${what} ${sym} ${v}`;
     }

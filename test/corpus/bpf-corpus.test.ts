@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { describe, it } from 'node:test';
+import type { ArchName } from '../../src/abi/arch.js';
 import { makeSeccompData, seccompDataWords } from '../../src/abi/seccomp-data.js';
 import { assemble } from '../../src/bpf/asm.js';
 import { disassemble } from '../../src/bpf/disasm.js';
@@ -69,5 +70,33 @@ describe('BPF corpus (../shared/data/bpf)', () => {
       assert.equal(interpret(prog, words).ret, want, c.source);
       assert.equal(jit(prog).run(words).ret, want, c.source);
     }
+  });
+
+  it("names the same syscalls as seccomp-tools' expected disassembly (every `if (A == name)` line)", () => {
+    interface Expected { readonly disasm: string; readonly bpf: string | null; readonly arch: string; readonly partial_match: boolean }
+    const index = JSON.parse(readFileSync(join(ROOT, 'seccomp-tools', 'expected-disasm', 'index.json'), 'utf8')) as Expected[];
+    const ARCH: Readonly<Record<string, ArchName>> = { amd64: 'x86_64', i386: 'x86', aarch64: 'aarch64' };
+    let compared = 0;
+    const differ: string[] = [];
+    for (const e of index) {
+      if (e.bpf === null || e.partial_match) continue;
+      const ours = disassemble(loadBpf(join(ROOT, 'seccomp-tools', e.bpf)), { arch: ARCH[e.arch] ?? 'x86_64' }).split('\n');
+      const theirs = readFileSync(join(ROOT, 'seccomp-tools', e.disasm), 'utf8').split('\n');
+      for (const t of theirs) {
+        // ` 0004: 0x15 0x06 0x00 0x40000000  if (A == x32_read) goto 0011`
+        const m = /^ (\d{4}): (?:\S+ ){4}\s*if \(A (==|!=) ([a-z_][a-z0-9_]*)\)/.exec(t);
+        if (m === null) continue;
+        const line = ours.find((l) => new RegExp(`; +${Number(m[1])}  `).test(l)) ?? '';
+        const name = m[3]!.startsWith('x32_') ? `${m[3]!.slice(4)} (x32)` : m[3]!;
+        if (!line.endsWith(`nr ${m[2]} ${name}`)) differ.push(`${e.disasm}: seccomp-tools '${t.trim()}', ours '${line.trim()}'`);
+        compared++;
+      }
+    }
+    // The one difference is seccomp-tools' stale name: i386 322 is timerfd_create in Linux 6.18's
+    // arch/x86/entry/syscalls/syscall_32.tbl (it was 'timerfd' before 2.6.25).
+    assert.deepEqual(differ, [
+      "expected-disasm/cli-disasm-spec-L28.txt: seccomp-tools '0015: 0x15 0x00 0x01 0x00000142  if (A != timerfd) goto 0017', ours 'jne #322, L17                     ;   15  nr != timerfd_create'",
+    ]);
+    assert.ok(compared >= 100, `only ${compared} lines compared`);
   });
 });
