@@ -6,6 +6,9 @@ import { test } from 'node:test';
 import { encodeProgram, insn } from '../../src/bpf/insn-codec.js';
 import { formatActionsLogged } from '../../src/engine/actions-logged.js';
 import { build, GETPID, ROWS, rowActionsLogged, type Row } from '../../src/engine/stack.cases.js';
+import { formatSeccompRecord, type SeccompEvent } from '../../src/events/audit-record.js';
+import { parseAuditLine } from '../../src/events/audit-line.js';
+import { toSeccompEvent } from '../../src/events/enrich.js';
 import { probeBatch, probeIp, type ProbeFilter } from '../../src/linux/probe.js';
 import { withActionsLogged } from '../../src/linux/sysctl.js';
 import { expected, observed } from './engine-observe.js';
@@ -45,11 +48,12 @@ test(`${LINUX.length} linux rows: the kernel's outcome equals the engine's`, { s
   assert.deepEqual(bad, []);
 });
 
-test(`${LINUX.length} linux rows: the kernel's records equal the engine's, with audit_enabled 0 and 1`, { skip }, async () => {
+test(`${LINUX.length} linux rows: the kernel's records equal the engine's, with audit_enabled 0 and 1, byte for byte`, { skip }, async () => {
   const reader = new Readlog();
   await reader.ready;
   let auditBefore: number | undefined;
   const runs: Record<string, string[]> = {};
+  const texts: { row: number; text: string }[] = [];
   try {
     for (const enabled of [0, 1] as const) {
       const prev = auditEnabled(enabled);
@@ -69,7 +73,9 @@ test(`${LINUX.length} linux rows: the kernel's records equal the engine's, with 
         for (const text of await reader.collect(200, 3000)) {
           const f = recordFields(text);
           const i = f.syscall - NR_BASE;
-          if (idx.includes(i)) seen.push(`${LINUX[i]!.name}: code=${f.code}`);
+          if (!idx.includes(i)) continue;
+          seen.push(`${LINUX[i]!.name}: code=${f.code}`);
+          texts.push({ row: i, text });
         }
       }
       runs[enabled] = seen.sort();
@@ -84,4 +90,23 @@ test(`${LINUX.length} linux rows: the kernel's records equal the engine's, with 
   }).sort();
   assert.deepEqual(runs[0], engine, 'audit_enabled=0');
   assert.deepEqual(runs[1], engine, 'audit_enabled=1: what is logged does not change');
+
+  // A simulated record is the same value as the real one: the task's identity (auid…exe, pid) and the
+  // stamp come from the kernel's record; sig, arch, syscall, compat, ip and code from the engine.
+  const ip = probeIp('x86_64');
+  const differ: string[] = [];
+  for (const { row, text } of texts) {
+    const parsed = parseAuditLine(text, 1326);
+    assert.ok(parsed.ok && parsed.value.kind === 'seccomp', text);
+    if (!parsed.ok || parsed.value.kind !== 'seccomp') continue;
+    const real = toSeccompEvent(parsed.value);
+    assert.ok(real !== undefined, text);
+    const r = LINUX[row]!;
+    const ev = build('linux', r.stack, rowActionsLogged(r)).evaluate({ ...GETPID, nr: NR_BASE + row, ip });
+    const e = ev.log[0]!;
+    const simulated: SeccompEvent = { ...real!, sig: e.sig, arch: GETPID.arch, syscall: NR_BASE + row, compat: 0, ip, code: e.code };
+    if (formatSeccompRecord(simulated) !== text) differ.push(`${r.name}:\n  kernel ${text}\n  engine ${formatSeccompRecord(simulated)}`);
+  }
+  assert.ok(texts.length > 0);
+  assert.deepEqual(differ, []);
 });
