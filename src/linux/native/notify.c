@@ -68,6 +68,7 @@ static void wake_js(struct notifier *n) {
 
 static void push(struct notifier *n, const struct rec *r) {
   pthread_mutex_lock(&n->mu);
+  n->received++;
   /* A record JS must answer is never dropped: wait for room (the target waits anyway). */
   while (!r->answered && n->count == n->cap && !n->stopping) pthread_cond_wait(&n->space, &n->mu);
   if (n->count == n->cap) {
@@ -99,9 +100,8 @@ static void *loop(void *arg) {
   int fatal = 0;
   for (;;) {
     struct pollfd p[3] = {{n->stopfd, POLLIN, 0}, {n->listener, POLLIN, 0}, {n->exited ? -1 : n->pidfd, POLLIN, 0}};
-    pthread_mutex_lock(&n->mu);
-    int waiting = n->count > 0 && !n->wake_pending;
-    pthread_mutex_unlock(&n->mu);
+    /* A racy read is fine: at worst one extra flush, or one IDLE_FLUSH_MS late. */
+    int waiting = __atomic_load_n(&n->count, __ATOMIC_RELAXED) > 0 && !__atomic_load_n(&n->wake_pending, __ATOMIC_RELAXED);
     int ready = poll(p, 3, waiting ? IDLE_FLUSH_MS : -1);
     if (ready < 0) {
       if (errno == EINTR) continue;
@@ -142,9 +142,6 @@ static void *loop(void *arg) {
         /* ENOENT: the task was killed or signalled meanwhile; the record still stands. */
         ioctl(n->listener, SECCOMP_IOCTL_NOTIF_SEND, &resp);
       }
-      pthread_mutex_lock(&n->mu);
-      n->received++;
-      pthread_mutex_unlock(&n->mu);
       push(n, &r);
       continue;
     }
