@@ -64,6 +64,7 @@ function randomInsn(r: Rng, remaining: number): RawInsn {
   if (t < 26) return insn(r.pick([0x28, 0x30, 0x40, 0x48, 0x50, 0xb1, 0x94, 0x9c, 0x21, 0x08, 0x0d, 0x0e, 0x8c, 0x62, 0x0f]), edgeK(r)); // rejected by seccomp
   if (t < 32) return insn(r.pick([0x00, 0x01, 0x80, 0x81]), edgeK(r));
   if (t < 42) return insn(r.pick([0x60, 0x61, 0x02, 0x03]), r.chance(0.9) ? r.int(16) : r.pick([16, 17, 0xffffffff]));
+  if (t < 44) return insn(r.pick([0x34, 0x64, 0x74]), r.pick([0, 31, 32, 33, 0xffffffff])); // DIV K 0, shifts ≥ 32
   if (t < 58) return insn(aluCode(r.pick(ALU_OPS), r.chance(0.6) ? 'k' : 'x'), edgeK(r));
   if (t < 60) return insn(r.pick([0x84, 0x07, 0x87]));
   if (t < 66) return insn(0x05, r.chance(0.9) ? off() : r.pick([0xffffffff, remaining, remaining + 1]));
