@@ -7,12 +7,13 @@ import { BPF_K, BPF_RET } from '../../src/bpf/opcodes.js';
 import { AUDIT_SECCOMP, openAuditReadlog } from '../../src/linux/audit-netlink.js';
 import { kernelFeatures } from '../../src/linux/features.js';
 import { probe, probeIp } from '../../src/linux/probe.js';
+import { withDefaultActionsLogged } from './probe-sysctl.test-helper.js';
 
 const LOG = 0x7ffc0000;
 const isRoot = process.getuid?.() === 0;
 
 describe('audit multicast reader', { skip: isRoot ? false : 'audit multicast needs CAP_AUDIT_READ (run as root)' }, () => {
-  it('a RET_LOG getppid in a probe child yields a 1326 record naming syscall 110, the ip and code 0x7ffc0000', () => {
+  it('a RET_LOG getppid in a probe child yields a 1326 record naming syscall 110, the ip and code 0x7ffc0000', () => withDefaultActionsLogged(() => {
     const reader = openAuditReadlog();
     try {
       reader.read(0); // drain what is already queued
@@ -35,7 +36,7 @@ describe('audit multicast reader', { skip: isRoot ? false : 'audit multicast nee
     } finally {
       reader.close();
     }
-  });
+  }));
 });
 
 describe('kernel features', () => {

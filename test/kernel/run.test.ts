@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { runCli } from '../../src/cli/run-cli.test-helper.js';
 import { REPO_ROOT } from '../fixtures/paths.js';
+import { withDefaultActionsLogged } from './probe-sysctl.test-helper.js';
 import { buildRunTarget, writeProfile } from './run-target.test-helper.js';
 
 const isRoot = process.getuid?.() === 0;
@@ -108,7 +109,7 @@ describe('run: fail closed', () => {
 describe('run: privileges', { skip: isRoot ? false : 'needs root' }, () => {
   it('--via kernel reports the RET_LOG getppid calls from the audit multicast group', async () => {
     const out = join(dir, 'kernel.jsonl');
-    const r = await runCli(['run', '--via', 'kernel', '--policy', logGetppid, '--quiet', '--json', out, '--', exe, 'count', '5', '0', '0']);
+    const r = await withDefaultActionsLogged(() => runCli(['run', '--via', 'kernel', '--policy', logGetppid, '--quiet', '--json', out, '--', exe, 'count', '5', '0', '0']));
     assert.equal(r.code, 0, r.stderr);
     assert.equal(readEvents(out).filter((e) => e.syscall === 'getppid').length, 5);
   });
