@@ -15,9 +15,9 @@ export interface SeccompRecord {
   /** 1326, or a legacy 1701 ANOM_ABEND with reason="seccomp". */
   readonly type: number;
   readonly format: LineFormat;
-  /** As inside `audit(…)`: `1796412198.362`, or ausearch -i's `12/04/2026 21:10:01.362`. */
-  readonly time?: string;
-  readonly serial?: number;
+  /** As inside `audit(…)`: `1796412198.362`, or ausearch -i's `12/04/2026 21:10:01.362`; journald lines have none. */
+  readonly time: string | undefined;
+  readonly serial: number | undefined;
   readonly fields: Fields;
   /** ausearch -i: values are interpreted (`arch=x86_64`, `code=kill`). */
   readonly interpreted: boolean;
@@ -28,14 +28,15 @@ export interface ConfigRecord {
   readonly kind: 'config';
   readonly type: number;
   readonly format: LineFormat;
-  readonly time?: string;
-  readonly serial?: number;
+  readonly time: string | undefined;
+  readonly serial: number | undefined;
   readonly fields: Fields;
 }
 
 export type ParsedLine = SeccompRecord | ConfigRecord | { readonly kind: 'other' };
 
 const OTHER = { kind: 'other' } as const;
+const OK_OTHER = ok(OTHER);
 
 /** Fields a 1326 record always has (kernel/auditsc.c audit_seccomp). */
 const REQUIRED = ['pid', 'sig', 'syscall', 'compat', 'ip', 'code'] as const;
@@ -119,11 +120,12 @@ export function parseAuditLine(line: string, netlinkType?: number): Result<Parse
   // Fast rejection: every seccomp form names the type by number or name, or has op=seccomp-logging.
   if (
     netlinkType === undefined &&
+    !keyAt(line, 0, AUDIT_LOG_SECCOMP) && // audit.log: the common case, decided without a scan
     line.indexOf('1326') < 0 &&
     line.indexOf('SECCOMP') < 0 &&
     line.indexOf('seccomp') < 0
   ) {
-    return ok(OTHER);
+    return OK_OTHER;
   }
   let head: string;
   let body: string;
@@ -139,7 +141,7 @@ export function parseAuditLine(line: string, netlinkType?: number): Result<Parse
     if (colon < 0) return err(bad(`bad audit stamp 'audit(${stamp})'`));
     time = stamp.slice(0, colon);
     const s = stamp.slice(colon + 1);
-    if (!/^\d+$/.test(s)) return err(bad(`bad audit serial '${s}'`));
+    if (!isDigits(s)) return err(bad(`bad audit serial '${s}'`));
     serial = Number(s);
     head = line.slice(0, a);
     if (head.endsWith('msg=')) head = head.slice(0, -4);
@@ -154,16 +156,21 @@ export function parseAuditLine(line: string, netlinkType?: number): Result<Parse
   } else {
     // journald's audit transport: "… audit[PID]: SECCOMP auid=…" (no stamp; time is the journal's).
     const j = /(?:^|\s)(SECCOMP|ANOM_ABEND|CONFIG_CHANGE) (?=\w+=)/.exec(line);
-    if (j === null) return netlinkType === undefined ? ok(OTHER) : parseBody('', line, netlinkType, 'netlink', undefined, undefined, false);
+    if (j === null) return netlinkType === undefined ? OK_OTHER : parseBody('', line, netlinkType, 'netlink', undefined, undefined, false);
     head = line.slice(0, j.index + (j[0].startsWith(' ') ? 1 : 0));
     body = line.slice(j.index + j[0].length);
     return parseBody(head, body, TYPE_NAMES[j[1]!]!, head === '' ? 'netlink' : 'journal', undefined, undefined, false);
   }
   let type = netlinkType;
-  const t = /type=(\w+)/.exec(head);
-  if (t !== null) type = /^\d+$/.test(t[1]!) ? Number(t[1]) : TYPE_NAMES[t[1]!];
+  const t = head.indexOf('type=');
+  if (t >= 0) {
+    // A named type we do not read (SYSCALL, PROCTITLE…) is another record, whatever its body holds.
+    const e = head.indexOf(' ', t);
+    const name = head.slice(t + 5, e < 0 ? head.length : e);
+    type = isDigits(name) ? Number(name) : (TYPE_NAMES[name] ?? -1);
+  }
   if (type === undefined) type = body.includes('op=seccomp-logging') ? AUDIT_CONFIG_CHANGE : body.includes(' syscall=') ? AUDIT_SECCOMP : undefined;
-  if (type === undefined) return ok(OTHER);
+  if (type === undefined) return OK_OTHER;
   let format = formatOf(head);
   if (format === 'audit' && interpreted) format = 'ausearch';
   return parseBody(head, body, type, format, time, serial, interpreted);
@@ -171,22 +178,91 @@ export function parseAuditLine(line: string, netlinkType?: number): Result<Parse
 
 function parseBody(head: string, body: string, type: number, format: LineFormat, time: string | undefined, serial: number | undefined, interpreted: boolean): Result<ParsedLine, SeccompTraceError> {
   void head;
-  if (type !== AUDIT_SECCOMP && type !== AUDIT_ANOM_ABEND && type !== AUDIT_CONFIG_CHANGE) return ok(OTHER);
-  const fields: Record<string, string> = Object.create(null) as Record<string, string>;
-  const gs = body.indexOf(GS);
+  if (type !== AUDIT_SECCOMP && type !== AUDIT_ANOM_ABEND && type !== AUDIT_CONFIG_CHANGE) return OK_OTHER;
+  let fields: Record<string, string> | undefined = type === AUDIT_SECCOMP && !interpreted ? canonicalFields(body) : undefined;
+  let gs: number;
+  if (fields !== undefined) {
+    gs = canonicalEnd < body.length ? canonicalEnd : -1; // canonicalFields stops only at the end or at GS
+  } else {
+    // ENRICHED's separator follows the last raw field; look for it only from there.
+    const lastKey = body.lastIndexOf(type === AUDIT_CONFIG_CHANGE ? ' res=' : ' code=');
+    gs = body.indexOf(GS, lastKey < 0 ? 0 : lastKey);
+    fields = {};
+    splitFields(gs >= 0 ? body.slice(0, gs) : body, fields, interpreted);
+  }
   let fmt = format;
   if (gs >= 0) {
-    splitFields(body.slice(0, gs), fields, interpreted);
-    splitFields(body.slice(gs + 1), fields, false);
+    splitFields(body.slice(gs + 1), fields, true);
     if (fmt === 'audit') fmt = 'audit-enriched';
-  } else splitFields(body, fields, interpreted);
-  const stamp = { ...(time === undefined ? {} : { time }), ...(serial === undefined ? {} : { serial }) };
+  }
   if (type === AUDIT_CONFIG_CHANGE) {
-    if (fields['op'] !== 'seccomp-logging') return ok(OTHER);
-    return ok({ kind: 'config', type, format: fmt, ...stamp, fields });
+    if (fields['op'] !== 'seccomp-logging') return OK_OTHER;
+    return ok({ kind: 'config', type, format: fmt, time, serial, fields });
   }
   // kernel/auditsc.c before 4.14 wrote seccomp kills as ANOM_ABEND with reason="seccomp".
-  if (type === AUDIT_ANOM_ABEND && fields['reason'] !== 'seccomp') return ok(OTHER);
+  if (type === AUDIT_ANOM_ABEND && fields['reason'] !== 'seccomp') return OK_OTHER;
   for (const k of REQUIRED) if (fields[k] === undefined) return err(bad(`seccomp record without ${k}=`));
-  return ok({ kind: 'seccomp', type, format: fmt, ...stamp, fields, interpreted });
+  return ok({ kind: 'seccomp', type, format: fmt, time, serial, fields, interpreted });
+}
+
+/** The 1326 body in the kernel's order without subj (kernel/auditsc.c audit_seccomp): most records. */
+const CANONICAL = ['auid', 'uid', 'gid', 'ses', 'pid', 'comm', 'exe', 'sig', 'arch', 'syscall', 'compat', 'ip', 'code'] as const;
+/** Each key with its '=', as char codes: compared in place (String#startsWith(k, p) was the hot spot). */
+const KEY_CODES: readonly number[][] = CANONICAL.map((k) => [...`${k}=`].map((c) => c.charCodeAt(0)));
+const scratch: string[] = new Array<string>(CANONICAL.length).fill('');
+const AUDIT_LOG_SECCOMP = [...'type=SECCOMP '].map((c) => c.charCodeAt(0));
+/** Where canonicalFields stopped: the body's end, or the ENRICHED separator. */
+let canonicalEnd = 0;
+
+function keyAt(body: string, p: number, codes: readonly number[]): boolean {
+  for (let j = 0; j < codes.length; j++) if (body.charCodeAt(p + j) !== codes[j]) return false;
+  return true;
+}
+
+/** Whether `s` is a non-empty run of ASCII digits. */
+function isDigits(s: string): boolean {
+  if (s.length === 0) return false;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 48 || c > 57) return false;
+  }
+  return true;
+}
+
+/**
+ * The fast path: reads the body as the kernel lays it out, key by expected key, into one object
+ * shape; undefined when the body differs in any way (subj, other keys, a cut), so the general
+ * splitter reads it instead.
+ */
+function canonicalFields(body: string): Record<string, string> | undefined {
+  let p = 0;
+  const n = body.length;
+  for (let i = 0; i < CANONICAL.length; i++) {
+    const codes = KEY_CODES[i]!;
+    if (!keyAt(body, p, codes)) return undefined;
+    p += codes.length;
+    let end: number;
+    if (body.charCodeAt(p) === 34 /* " */) {
+      const close = body.indexOf('"', p + 1);
+      if (close < 0) return undefined;
+      scratch[i] = body.slice(p + 1, close);
+      end = close + 1;
+    } else if (i === CANONICAL.length - 1) {
+      end = p; // code=0x…: short; ends at the end of the body or at ENRICHED's separator
+      while (end < n && body.charCodeAt(end) !== 29 && body.charCodeAt(end) !== 32) end++;
+      scratch[i] = body.slice(p, end);
+    } else {
+      end = body.indexOf(' ', p);
+      if (end < 0) end = n;
+      const v = body.slice(p, end);
+      scratch[i] = (i === 5 || i === 6) && v !== '(null)' ? (decodeHex(v) ?? v) : v;
+    }
+    if (i < CANONICAL.length - 1) {
+      if (body.charCodeAt(end) !== 32) return undefined;
+      p = end + 1;
+    } else if (end !== n && body.charCodeAt(end) !== 29) return undefined;
+    canonicalEnd = end;
+  }
+  const v = scratch;
+  return { auid: v[0]!, uid: v[1]!, gid: v[2]!, ses: v[3]!, pid: v[4]!, comm: v[5]!, exe: v[6]!, sig: v[7]!, arch: v[8]!, syscall: v[9]!, compat: v[10]!, ip: v[11]!, code: v[12]! };
 }

@@ -9,7 +9,9 @@ const NUMERIC = new Set(['auid', 'uid', 'gid', 'ses', 'pid', 'sig', 'syscall', '
 export type JsonValue = string | number | null;
 
 function printedValue(key: string, v: string): JsonValue {
-  return NUMERIC.has(key) && /^-?\d+$/.test(v) ? Number(v) : v;
+  if (!NUMERIC.has(key)) return v;
+  const n = Number(v);
+  return Number.isSafeInteger(n) && /^-?\d+$/.test(v) ? n : v;
 }
 
 function timeValue(t: string | undefined): JsonValue {
@@ -25,7 +27,8 @@ function timeValue(t: string | undefined): JsonValue {
  */
 export function recordJson(rec: SeccompRecord, e: Enrichment, rule?: string): Record<string, JsonValue> {
   const o: Record<string, JsonValue> = { type: rec.type, time: timeValue(rec.time), serial: rec.serial ?? null, format: rec.format };
-  for (const [k, v] of Object.entries(rec.fields)) if (!(k in o)) o[k] = printedValue(k, v);
+  const f = rec.fields;
+  for (const k in f) if (!(k in o)) o[k] = printedValue(k, f[k]!);
   o['archName'] = e.archName ?? null;
   o['syscallName'] = e.syscallName ?? null;
   o['action'] = e.action ?? null;

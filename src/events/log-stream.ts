@@ -81,18 +81,20 @@ export class LogStream {
   line(line: string, netlinkType?: number): void {
     this.stats.lines++;
     if (line.length > 0 && line.charCodeAt(line.length - 1) === 13) line = line.slice(0, -1); // CRLF files
-    const k = KMSG_PREFIX.exec(line);
-    if (k !== null) this.kmsgSequence(Number(k[2]));
-    const s = line.indexOf('callbacks suppressed');
-    if (s >= 0) {
-      const m = SUPPRESSED.exec(line);
-      if (m !== null) this.stats.suppressed += Number(m[1]);
+    const c0 = line.charCodeAt(0);
+    if (c0 >= 48 && c0 <= 57) {
+      const k = KMSG_PREFIX.exec(line);
+      if (k !== null) this.kmsgSequence(Number(k[2]));
     }
     const r = parseAuditLine(line, netlinkType);
     if (!r.ok) return this.countBad(line);
     const v = r.value;
     if (v.kind === 'other') {
       this.stats.other++;
+      if (line.indexOf('callbacks suppressed') >= 0) {
+        const m = SUPPRESSED.exec(line);
+        if (m !== null) this.stats.suppressed += Number(m[1]);
+      }
     } else if (v.kind === 'seccomp') {
       this.stats.records++;
       this.emit({ kind: 'seccomp', record: v });
