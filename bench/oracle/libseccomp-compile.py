@@ -142,6 +142,10 @@ def answer(req):
         out = {"bpf": bpf.hex(), "skipped": skipped, "ms": ms}
         if req.get("pfc"):
             out["pfc"] = export(f, pfc=True).decode()
+        if req.get("resolve"):
+            # libseccomp's number for every profile name on every arch (negative: not on that arch)
+            names = sorted({n for e in flatten(req["profile"], DOCKER_CAPS, "6.18", "amd64") for n in e[0]})
+            out["resolved"] = {a: {n: seccomp.resolve_syscall(ARCHES[a], n) for n in names} for a in req["arches"]}
         return out
     except Exception as e:  # the oracle reports; the caller compares with our error
         return {"error": "%s: %s" % (type(e).__name__, e)}

@@ -109,6 +109,17 @@ export function compile(policy: Policy, opts: CompileOptions): Result<CompiledPr
       hint: lp === undefined ? 'runc refuses NOTIFY without listenerPath; add one, or use another action' : "use 'seccomptrace run' (it supervises notifications), or change the action",
     }));
   }
+  // libseccomp system.c sys_chk_seccomp_action(): ERRNO data must be below MAX_ERRNO (4095).
+  const badErrno = [{ action: policy.defaultAction, where: 'defaultErrnoRet', id: 0 }, ...policy.rules].find((r) => (r.action & 0xffff0000) >>> 0 === 0x00050000 && (r.action & 0xffff) >= 4095);
+  if (badErrno !== undefined) {
+    return err(fail({
+      code: 'policy/bad-errno',
+      message: `${badErrno.id === 0 ? 'the default action' : `rule ${badErrno.id}`} returns errno ${badErrno.action & 0xffff}, but libseccomp accepts only 0..4094`,
+      where: badErrno.where,
+      errno: 'EINVAL',
+      hint: 'runc fails to create the container (seccomp_rule_add: EINVAL); use a real errno number',
+    }));
+  }
   const tables: { arch: ArchInfo; entries: Map<number, SysEntry> }[] = arches.map((a) => ({ arch: archInfo(a), entries: new Map() }));
   const rules: RuleInfo[] = [];
   for (const r of policy.rules) {
