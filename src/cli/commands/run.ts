@@ -22,7 +22,14 @@ Without --policy: complain mode over docker-default (logs what Docker's default 
   --complain        every deny becomes log-and-allow; the summary lists what would be denied
   --via notify      (default, no privilege) USER_NOTIF supervisor; --via kernel: RET_LOG read from audit (root)
   --log-actions L   which denials to report, actions_logged names (default: all but allow)
-Exit status: CMD's, or 128+signal when it was killed.`;
+Exit status: CMD's, or 128+signal when it was killed.
+
+Safety: a deny stays a deny unless --complain. USER_NOTIF's CONTINUE is used only to let a
+syscall the policy allows (or that complain mode lets through) run after it was logged; it is never
+a security decision: the kernel re-reads pointer arguments after the supervisor looked, so another
+thread can change them (TOCTOU, include/uapi/linux/seccomp.h). Denials and argument checks are
+decided in the kernel filter. If the supervisor dies, notified syscalls fail with ENOSYS.
+Logged arguments of pointer type are addresses, not the memory they point to.`;
 
 const DOCKER_DEFAULT = 'docker-default';
 
@@ -123,6 +130,33 @@ function installFlags(plan: RunPlan): number {
 }
 const FLAG_SPEC_ALLOW = 4; // include/uapi/linux/seccomp.h SECCOMP_FILTER_FLAG_SPEC_ALLOW
 
+/** On a terminal, a status line redrawn twice a second for long runs; cleared before each event line. */
+function liveCounter(io: CliIo, on: boolean, count: () => number): { clear(): string; stop(): void } {
+  if (!on || !io.isTTY) return { clear: () => '', stop: () => undefined };
+  const start = Date.now();
+  let shown = false;
+  const t = setInterval(() => {
+    const secs = Math.floor((Date.now() - start) / 1000);
+    if (secs < 2) return;
+    io.stderr(`\r\x1b[Kseccomptrace: ${count()} event(s), ${secs} s`);
+    shown = true;
+  }, 500);
+  t.unref();
+  const clear = (): string => {
+    if (!shown) return '';
+    shown = false;
+    return '\r\x1b[K';
+  };
+  return {
+    clear,
+    stop: () => {
+      clearInterval(t);
+      const c = clear();
+      if (c !== '') io.stderr(c);
+    },
+  };
+}
+
 export const runCommand: Command = {
   name: 'run',
   summary: 'run a program under a profile and report its seccomp events (no privilege needed)',
@@ -149,11 +183,12 @@ export const runCommand: Command = {
     const logActions = parseLogActions(values['log-actions']);
     const jsonFd = values.json === undefined ? undefined : openSync(resolve(io.cwd, values.json), 'w');
     const events: RunEvent[] = [];
+    const live = liveCounter(io, values.quiet !== true, () => events.length);
     const emit = (e: RunEvent): void => {
       // A syscall notified only so its argument conditions could be checked, and allowed by them.
       if (e.attribution.action === 'allow') return;
       events.push(e);
-      if (values.quiet !== true) io.stderr(textLine(e, complain));
+      if (values.quiet !== true) io.stderr(live.clear() + textLine(e, complain));
       if (jsonFd !== undefined) writeSync(jsonFd, jsonLine(e));
     };
     const toEvent = (pid: number, arch: number, nr: number, a: readonly bigint[], timeNs: number): RunEvent => ({
@@ -184,10 +219,12 @@ export const runCommand: Command = {
         status = r.status;
         lost = r.lost;
       }
+      live.stop();
       if (values.quiet !== true) io.stderr(summary(events, lost, complain));
       if (status > 128 && values.quiet !== true) io.stderr(`seccomptrace: ${command} was killed by signal ${status - 128}\n`);
       return status;
     } finally {
+      live.stop();
       if (jsonFd !== undefined) closeSync(jsonFd);
     }
   },
