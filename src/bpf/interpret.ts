@@ -26,6 +26,8 @@ interface Lowered {
   readonly f: Uint32Array;
   /** Scratch memory, reused across runs: the verifier guarantees a slot is written before it is read. */
   readonly m: Uint32Array;
+  /** Input words the program may read (inputSize / 4). */
+  readonly words: number;
 }
 
 function lowerOp(i: Insn): Op {
@@ -54,7 +56,7 @@ function lower(prog: VerifiedProgram): Lowered {
   let l = cache.get(prog);
   if (l !== undefined) return l;
   const n = prog.insns.length;
-  l = { op: new Uint8Array(n), k: new Uint32Array(n), t: new Uint32Array(n), f: new Uint32Array(n), m: new Uint32Array(16) };
+  l = { op: new Uint8Array(n), k: new Uint32Array(n), t: new Uint32Array(n), f: new Uint32Array(n), m: new Uint32Array(16), words: prog.inputSize >>> 2 };
   prog.insns.forEach((i, pc) => {
     l!.op[pc] = lowerOp(i);
     // LD W ABS reads word k/4; LEN loads the input size (64 for seccomp_data).
@@ -75,7 +77,8 @@ export function interpret(prog: VerifiedProgram, input: Uint32Array): ExecResult
 }
 
 function run(l: Lowered, w: Uint32Array): ExecResult {
-  const { op, k, t, f, m } = l;
+  const { op, k, t, f, m, words } = l;
+  if (w.length < words) throw new RangeError(`internal: input has ${w.length} words, the program reads ${words}`);
   let a = 0;
   let x = 0;
   let n = 0;

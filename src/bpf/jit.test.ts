@@ -54,6 +54,12 @@ describe('jit', () => {
     }
   });
 
+  it('refuses an input shorter than the input size the program was verified for (both executors)', () => {
+    const prog = unwrap(verify([{ code: 0x16, jt: 0, jf: 0, k: 0 }], 80));
+    assert.throws(() => jit(prog).run(new Uint32Array(16)), /input has 16 words, the program reads 20/);
+    assert.throws(() => interpret(prog, new Uint32Array(16)), /input has 16 words, the program reads 20/);
+  });
+
   it('compiles a 4096-instruction program with a jump target at every instruction', () => {
     const raw = [...Array.from({ length: 4095 }, () => ({ code: 0x15, jt: 0, jf: 1, k: 1 })), { code: 0x06, jt: 0, jf: 0, k: 7 }];
     raw[4094] = { code: 0x05, jt: 0, jf: 0, k: 0 };

@@ -24,7 +24,8 @@ export function jitSource(prog: VerifiedProgram, maxNested = MAX_NESTED): string
   const go = (t: number): string => (nested ? `break L${t};` : `{ pc = ${t}; continue; }`);
   const used = new Set<number>();
   for (const i of insns) if (i.kind === 'st' || i.kind === 'stx') used.add(i.k);
-  const out: string[] = ['let a = 0, x = 0, n = 0;'];
+  const words = prog.inputSize >>> 2;
+  const out: string[] = [`if (w.length < ${words}) throw new RangeError('internal: input has ' + w.length + ' words, the program reads ${words}');`, 'let a = 0, x = 0, n = 0;'];
   if (used.size > 0) out.push(`let ${[...used].map((k) => `m${k} = 0`).join(', ')};`);
   if (nested) out.push(sorted.map((t) => `L${t}: {`).join(' '));
   else out.push('let pc = 0;', 'for (;;) switch (pc) {', 'case 0:');
