@@ -5,6 +5,7 @@ import { test } from 'node:test';
 import { runCli } from '../../src/cli/run-cli.test-helper.js';
 import { DEFAULT_ACTIONS_LOGGED, formatActionsLogged } from '../../src/engine/actions-logged.js';
 import { readActionsLogged, withActionsLogged } from '../../src/linux/sysctl.js';
+import { withDefaultActionsLogged } from '../kernel/probe-sysctl.test-helper.js';
 
 const isRoot = process.getuid?.() === 0;
 
@@ -16,7 +17,7 @@ test('without arguments: both files, as name = value lines', async () => {
   assert.match(lines[1]!, /^actions_logged = [a-z_ ]*$/);
 });
 
-test('writing: the kernel normalises the value (order, duplicates, stop at an empty token), and it is restored', { skip: isRoot ? false : 'needs root' }, async () => {
+test('writing: the kernel normalises the value (order, duplicates, stop at an empty token), and it is restored', { skip: isRoot ? false : 'needs root' }, () => withDefaultActionsLogged(async () => {
   const before = readActionsLogged();
   assert.ok(before.ok);
   await withActionsLogged(DEFAULT_ACTIONS_LOGGED, async () => {
@@ -27,7 +28,7 @@ test('writing: the kernel normalises the value (order, duplicates, stop at an em
   });
   const after = readActionsLogged();
   assert.ok(after.ok && before.ok && after.value === before.value);
-});
+}));
 
 const BAD: readonly (readonly [string, readonly string[], string, number])[] = [
   ['allow', ['actions_logged', 'log allow'], "seccomptrace sysctl: actions_logged 'log allow': 'allow' cannot be logged (EINVAL); the kernel refuses it (kernel/seccomp.c seccomp_actions_logged_from_names); leave it out", 1],
@@ -38,7 +39,7 @@ const BAD: readonly (readonly [string, readonly string[], string, number])[] = [
 ];
 
 for (const [name, argv, line, code] of BAD) {
-  test(`refused: ${name} → one line, value unchanged`, async () => {
+  test(`refused: ${name} → one line, value unchanged`, () => withDefaultActionsLogged(async () => {
     const before = readActionsLogged();
     const r = await runCli(['sysctl', ...argv]);
     assert.equal(r.code, code);
@@ -47,5 +48,5 @@ for (const [name, argv, line, code] of BAD) {
     const after = readActionsLogged();
     assert.ok(before.ok && after.ok);
     if (before.ok && after.ok) assert.equal(formatActionsLogged(after.value), formatActionsLogged(before.value));
-  });
+  }));
 }

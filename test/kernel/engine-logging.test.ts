@@ -12,6 +12,7 @@ import { FilterStack } from '../../src/engine/stack.js';
 import { probeBatch, probeIp, type ProbeAbi, type ProbeRequest } from '../../src/linux/probe.js';
 import { readActionsLogged, withActionsLogged } from '../../src/linux/sysctl.js';
 import { randomStack } from './engine-random-stacks.js';
+import { withDefaultActionsLogged } from './probe-sysctl.test-helper.js';
 import { Readlog } from './engine-readlog.js';
 
 const ROUNDS = 30;
@@ -30,7 +31,7 @@ function randomSet(r: ReturnType<typeof rng>): ActionsLogged {
 }
 
 test(`linux-mode logging = kernel: ${ROUNDS} random actions_logged × ${CASES_PER_ROUND} random FLAG_LOG stacks (seed ${SEED})`, { skip: !isRoot || process.arch !== 'x64' ? 'needs root (actions_logged, CAP_AUDIT_READ) on x86_64' : false }, async () => {
-  const before = readActionsLogged();
+  const before = await withDefaultActionsLogged(() => readActionsLogged());
   assert.ok(before.ok);
   const r = rng(SEED);
   const ips: Record<ProbeAbi, bigint> = { x86_64: probeIp('x86_64'), x86: probeIp('x86'), x32: probeIp('x32') };
@@ -66,9 +67,8 @@ test(`linux-mode logging = kernel: ${ROUNDS} random actions_logged × ${CASES_PE
       }
       await reader.collect(50, 500);
       reader.drop(); // anything from before this round
-      await withActionsLogged(set, () => {
-        probeBatch(reqs);
-      });
+      // The suite-wide lock: no other test reads or writes actions_logged meanwhile.
+      await withDefaultActionsLogged(() => withActionsLogged(set, () => probeBatch(reqs)));
       const got = new Map<number, string[]>();
       for (const text of await reader.collect(300, 3000)) {
         const sys = Number(/ syscall=(-?\d+) /.exec(text)?.[1]);
@@ -86,8 +86,10 @@ test(`linux-mode logging = kernel: ${ROUNDS} random actions_logged × ${CASES_PE
   } finally {
     reader.close();
   }
-  const after = readActionsLogged();
-  assert.ok(after.ok && after.value === before.value, 'actions_logged restored');
+  await withDefaultActionsLogged(() => {
+    const after = readActionsLogged();
+    assert.ok(after.ok && before.ok && after.value === before.value, 'actions_logged restored');
+  });
   console.log(`# ${total} cases, ${logged} logged by the engine; overruns ${reader.overruns}; mismatches ${mismatches.length}`);
   assert.equal(reader.overruns, 0, 'the audit socket lost records; the comparison is void');
   assert.deepEqual(mismatches.slice(0, 20), []);
