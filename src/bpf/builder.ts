@@ -4,7 +4,7 @@
  */
 
 import { type RawInsn } from './insn-codec.js';
-import { BPF_ABS, BPF_ALU, BPF_JA, BPF_JMP, BPF_K, BPF_LD, BPF_RET, BPF_W, BPF_MAXINSNS } from './opcodes.js';
+import { BPF_ABS, BPF_ALU, BPF_JA, BPF_JMP, BPF_K, BPF_LD, BPF_RET, BPF_W } from './opcodes.js';
 import { JMP_CODE, ALU_CODE, type AluOp, type JmpOp } from './insn.js';
 
 declare const labelBrand: unique symbol;
@@ -87,7 +87,7 @@ export class BpfBuilder {
     return l;
   }
 
-  /** Resolves labels, inserting trampolines until every conditional offset fits in 8 bits. */
+  /** Resolves labels, inserting trampolines until every conditional offset fits in 8 bits. The caller checks the length limit. */
   build(): BuiltProgram {
     for (const r of this.pendingReturns) {
       if (!this.isBound(r.label)) {
@@ -124,7 +124,6 @@ export class BpfBuilder {
       }
       sites.push(it.kind === 'ret' ? it.site : -1);
     });
-    if (insns.length > BPF_MAXINSNS) throw new Error(`internal: program of ${insns.length} instructions exceeds BPF_MAXINSNS`);
     return { insns, sites };
   }
 

@@ -10,6 +10,7 @@ import { ARCHES } from '../abi/arch.js';
 import { fail, type SeccompTraceError } from '../errors.js';
 import { err, ok, type Result } from '../result.js';
 import type { RawInsn } from '../bpf/insn-codec.js';
+import { BPF_MAXINSNS } from '../bpf/opcodes.js';
 import type { ArgCmp, SysEntry } from './arg-tree.js';
 import { addRule, type DbFlavour } from './arg-tree-merge.js';
 import { generate, type ArchTable } from './codegen.js';
@@ -171,6 +172,14 @@ export function compile(policy: Policy, opts: CompileOptions): Result<CompiledPr
     return { ...t, span: [Math.min(...nrs), Math.max(...nrs)] as const };
   });
   const { insns, sites } = generate({ tables: archTables, defaultAction: policy.defaultAction, badArchAction: BAD_ARCH_ACTION });
+  if (insns.length > BPF_MAXINSNS) {
+    return err(fail({
+      code: 'policy/too-large',
+      message: `the filter needs ${insns.length} instructions; the kernel accepts at most ${BPF_MAXINSNS} (BPF_MAXINSNS)`,
+      errno: 'EINVAL',
+      hint: 'compile fewer arches at a time (--arch), or merge rules that share conditions',
+    }));
+  }
   let flags = 0;
   for (const f of policy.flags) flags |= FILTER_FLAGS[f];
   return ok({ program: insns, sites, rules, warnings, flags, arches, defaultAction: policy.defaultAction >>> 0, badArchAction: BAD_ARCH_ACTION, tables });
