@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { archInfo, type ArchName } from '../abi/arch.js';
 import { makeSeccompData, seccompDataWords } from '../abi/seccomp-data.js';
+import { multiplexedCall, syscallTable } from '../abi/syscalls.js';
 import { verify, type VerifiedProgram } from '../bpf/verify.js';
 import { interpret } from '../bpf/interpret.js';
 import { parsePolicy } from './policy-lang.js';
@@ -110,4 +111,22 @@ test('property: the generated program returns what the libseccomp model says, on
     }),
     { numRuns: 300 },
   );
+});
+
+test('a large profile: far jumps get trampolines and the program still matches the model; past 4096 instructions a clear error', () => {
+  const names = syscallTable('x86_64').map((e) => e.name).filter((n) => multiplexedCall('x86', n) === undefined);
+  const lines = names.map((n, i) => `${n}: ${['allow', 'trap', 'log'][i % 3]} if arg${i % 6} ${['==', '!=', '<', '>=', '>', '<='][i % 6]} ${i * 977}${i % 5 === 0 ? `\n${n}: errno(${(i % 200) + 1}) if arg${(i + 1) % 6} & 0xff == ${i % 256}` : ''}`);
+  const { c, v } = compiled(`default errno(EPERM)\narch x86_64\n${lines.join('\n')}\n`);
+  assert.ok(c.program.length > 1000);
+  for (let nr = 0; nr < 470; nr++) {
+    for (const val of [0n, 977n * BigInt(nr), 0xffn]) {
+      const d = makeSeccompData(nr, 0xc000003e, [val, val + 1n, val, val ^ 0xffn, val, val]);
+      assert.equal(interpret(v, seccompDataWords(d)).ret >>> 0, attribute(c, d).value >>> 0);
+    }
+  }
+  const p = parsePolicy(`default errno(EPERM)\narch x86_64, x86, x32\n${lines.join('\n')}\n`);
+  assert.ok(p.ok);
+  const big = compile(p.value, { hostArch: 'x86_64' });
+  assert.equal(big.ok, false);
+  if (!big.ok) assert.match(big.error.format(), /^the filter needs \d+ instructions; the kernel accepts at most 4096 \(BPF_MAXINSNS\) \(EINVAL\); compile fewer arches/);
 });
