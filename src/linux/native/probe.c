@@ -52,6 +52,10 @@ static char g_thread_stack[1 << 16] __attribute__((aligned(64)));
 static void on_sigsys(int sig, siginfo_t *si, void *uc) {
   (void)sig;
   (void)uc;
+  /* A trap after the report (the filter trapping exit or exit_group on the way out) must not
+   * overwrite the result: the parent already has what it needs and will SIGKILL us. */
+  if (__atomic_load_n(&g_page->thread_reported, __ATOMIC_SEQ_CST))
+    for (;;) __builtin_ia32_pause();
   g_page->t_errno = si->si_errno;
   g_page->t_syscall = si->si_syscall;
   g_page->t_arch = si->si_arch;
