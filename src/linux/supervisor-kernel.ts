@@ -16,6 +16,7 @@ export interface KernelRunOptions {
   readonly command: string;
   readonly args: readonly string[];
   readonly plan: RunPlan;
+  readonly mode: 'linux' | 'proposed';
   readonly complain: boolean;
   readonly logActions: ReadonlySet<ActionName>;
   readonly onEvent: (e: KernelEvent) => void;
@@ -63,7 +64,7 @@ function openReader(): AuditReader {
 }
 
 export async function runViaKernel(o: KernelRunOptions): Promise<{ status: number; lost: number }> {
-  const side = lowerPlan(o.plan, { complain: o.complain, logActions: o.logActions, kernelLog: true });
+  const side = lowerPlan(o.plan, { mode: o.mode, complain: o.complain, logActions: o.logActions, kernelLog: true });
   const reader = openReader();
   try {
     reader.read(0);

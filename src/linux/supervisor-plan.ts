@@ -5,16 +5,16 @@
  */
 
 import { release } from 'node:os';
-import { ACTIONS, behaviour, formatAction, type ActionName } from '../abi/actions.js';
+import { ACTIONS, behaviour, formatAction, isSideAction, type ActionName } from '../abi/actions.js';
 import { makeSeccompData } from '../abi/seccomp-data.js';
 import { encodeProgram, type RawInsn } from '../bpf/insn-codec.js';
 import { BPF_K, BPF_RET } from '../bpf/opcodes.js';
-import type { SeccompTraceError } from '../errors.js';
+import { SeccompTraceError } from '../errors.js';
 import type { TreeNode } from '../policy/arg-tree.js';
 import { attribute, describeAttribution } from '../policy/attribution.js';
-import { compile, type CompiledProfile } from '../policy/compile.js';
-import { DOCKER_DEFAULT_CAPS, flattenOci } from '../policy/oci-flatten.js';
-import { parseOciProfile } from '../policy/oci-profile.js';
+import type { CompiledProfile } from '../policy/compile.js';
+import { compileProfile } from '../policy/load-profile.js';
+import { DOCKER_DEFAULT_CAPS } from '../policy/oci-flatten.js';
 import { ANSWER_ASK, ANSWER_CONTINUE, type AnswerTable } from './supervisor.js';
 
 export const AUDIT_ARCH_X86_64 = 0xc000003e;
@@ -24,27 +24,26 @@ export type RunPlan = CompiledProfile;
 export interface Attribution { readonly value: number; readonly action: ActionName; readonly rule: string; readonly tag?: number }
 export interface KernelSide { readonly program: Uint8Array; readonly table: AnswerTable }
 
-/** OCI/Docker profile text → compiled x86_64 filter, judged against Docker's 14 capabilities and this kernel. */
-export function planFromOci(text: string, file: string, caps: readonly string[] = DOCKER_DEFAULT_CAPS): RunPlan {
-  const throwAt = (e: SeccompTraceError): never => {
-    throw e.where !== undefined && e.where.startsWith(file) ? e : e.at(file);
-  };
-  const o = parseOciProfile(text);
-  if (!o.ok) return throwAt(o.error);
-  const f = flattenOci(o.value, { hostArch: 'x86_64', caps, kernel: release() });
-  if (!f.ok) return throwAt(f.error);
-  const c = compile(f.value.policy, { hostArch: 'x86_64' });
-  if (!c.ok) return throwAt(c.error);
-  return c.value;
+/**
+ * Profile text (OCI/Docker JSON or the policy language) → compiled x86_64 filter, judged against
+ * Docker's 14 capabilities and this kernel. Returns the warnings for the caller to print.
+ */
+export function planFromProfile(text: string, file: string, caps: readonly string[] = DOCKER_DEFAULT_CAPS): { plan: RunPlan; warnings: readonly string[] } {
+  const c = compileProfile(text, file, { hostArch: 'x86_64', caps, kernel: release(), allowNotify: true });
+  if (!c.ok) throw c.error;
+  return { plan: c.value, warnings: c.value.warnings.map((w) => `${w.where}: warning: ${w.message}`) };
 }
 
-/** The profile's verdict for one notified syscall and the rule(s) behind it (policy/attribution.ts). */
+/** The profile's verdict for one notified syscall and the rule(s) behind it (policy/attribution.ts); a side action `log(TAG)` carries its tag. */
 export function attributeSyscall(plan: RunPlan, arch: number, nr: number, args: readonly bigint[], ip = 0n): Attribution {
   const a = attribute(plan, makeSeccompData(nr, arch, args, ip));
-  return { value: a.value, action: behaviour(a.value), rule: describeAttribution(a) };
+  const side = isSideAction(a.value);
+  return { value: a.value, action: side ? 'log' : behaviour(a.value), rule: describeAttribution(a), ...(side ? { tag: a.value & 0xff } : {}) };
 }
 
 export interface LowerOptions {
+  /** proposed: a `log(TAG)` side action (0xff0000TT) is log-and-allow (DESIGN.md, one filter: no other result). */
+  readonly mode: 'linux' | 'proposed';
   readonly complain: boolean;
   /** Actions whose syscalls are reported (actions_logged names); `log` rules are always reported. */
   readonly logActions: ReadonlySet<ActionName>;
@@ -58,12 +57,20 @@ export interface LowerOptions {
  * unless `complain` says so.
  */
 export function lowerAction(value: number, o: LowerOptions): { ret: number; answer: number } {
-  const a = behaviour(value);
   const logOnly = o.kernelLog === true ? LOG : USER_NOTIF;
+  if (isSideAction(value)) {
+    if (o.mode !== 'proposed') {
+      throw new SeccompTraceError({ code: 'linux/run-side-action', message: `the profile returns the side action 0x${(value >>> 0).toString(16)} (log(TAG)), which a real kernel runs as kill_process`, hint: 'add --mode proposed' });
+    }
+    return { ret: logOnly, answer: ANSWER_CONTINUE };
+  }
+  const a = behaviour(value);
   if (a === 'allow') return { ret: value, answer: ANSWER_CONTINUE };
   if (a === 'log') return { ret: logOnly, answer: ANSWER_CONTINUE };
   if (o.complain) return { ret: o.logActions.has(a) ? logOnly : ALLOW, answer: ANSWER_CONTINUE };
   if (o.kernelLog !== true && (a === 'errno' || a === 'kill_process' || a === 'kill_thread') && o.logActions.has(a)) return { ret: USER_NOTIF, answer: ANSWER_ASK };
+  // A `notify` rule: this supervisor is the listener; it answers ENOSYS, as the kernel does when no one listens.
+  if (o.kernelLog !== true && a === 'user_notif') return { ret: USER_NOTIF, answer: ANSWER_ASK };
   return { ret: value, answer: ANSWER_CONTINUE };
 }
 

@@ -25,14 +25,16 @@ describe('seccomptrace run (CLI)', () => {
     ['unknown --via', ['run', '--via', 'ptrace', '--', 'true'], 2, /^seccomptrace run: --via: unknown log path 'ptrace'; use notify or kernel\n$/],
     ['unknown --mode', ['run', '--mode', 'x', '--', 'true'], 2, /^seccomptrace run: --mode: unknown mode 'x'; use linux or proposed\n$/],
     ['unknown log action', ['run', '--log-actions', 'errno,nope', '--', 'true'], 2, /^seccomptrace run: --log-actions: unknown action 'nope'; use /],
-    ['missing profile', ['run', '--policy', 'no-such.json', '--', 'true'], 1, /^seccomptrace run: no-such\.json: cannot read: .*\(ENOENT\)\n$/],
+    ['missing profile', ['run', '--policy', 'no-such.json', '--', 'true'], 1, /^seccomptrace run: no-such\.json: cannot read the profile \(ENOENT\); give a profile file or 'docker-default'\n$/],
     ['not executable', ['run', '--', '/etc/passwd'], 1, /^seccomptrace run: \/etc\/passwd: execve failed in the child \(EACCES\)\n$/],
-    ['profile not JSON', ['run', '--policy', '/etc/passwd', '--', 'true'], 1, /^seccomptrace run: \/etc\/passwd:1:1: malformed JSON: /],
+    ['malformed JSON profile', ['run', '--policy', 'broken.json', '--', 'true'], 1, /^seccomptrace run: broken\.json:1:19: malformed JSON: /],
+    ['policy-language syntax error', ['run', '--policy', '/etc/passwd', '--', 'true'], 1, /^seccomptrace run: \/etc\/passwd:1:17: unexpected character '\/'\n$/],
     ['unknown profile action', ['run', '--policy', 'bad-action.json', '--', 'true'], 1, /^seccomptrace run: bad-action\.json:1:18: \/defaultAction: unknown action 'SCMP_ACT_NOPE'; /],
     ['command not found', ['run', '--', 'no-such-command-xyz'], 1, /^seccomptrace run: no-such-command-xyz: command not found \(ENOENT\); check the name or give a path\n$/],
   ];
   const cwd = mkdtempSync(join(tmpdir(), 'seccomptrace-run-cli-'));
   writeFileSync(join(cwd, 'bad-action.json'), '{"defaultAction":"SCMP_ACT_NOPE"}');
+  writeFileSync(join(cwd, 'broken.json'), '{"defaultAction": }');
   after(() => rmSync(cwd, { recursive: true, force: true }));
   for (const [name, argv, code, line] of bad) {
     it(`bad input: ${name} → one line, exit ${code}`, async () => {

@@ -2,7 +2,7 @@
 
 import assert from 'node:assert/strict';
 import { execFileSync, spawn } from 'node:child_process';
-import { chmodSync, existsSync, readFileSync } from 'node:fs';
+import { chmodSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { runCli } from '../../src/cli/run-cli.test-helper.js';
@@ -79,6 +79,26 @@ describe('run: enforcing docker-default (compiled with argument conditions)', ()
     const r = await runCli(['run', '--policy', 'docker-default', '--quiet', '--json', out, '--', 'unshare', '-U', 'true']);
     assert.equal(r.code, 1);
     assert.deepEqual(readEvents(out).filter((e) => e.syscall === 'unshare').map((e) => [e.action, e.value, e.rule]), [['errno', 0x50001, 'default action']]);
+  });
+});
+
+describe('run: proposed mode (policy language, log(TAG) side actions)', () => {
+  it('each getppid under `getppid: log(7)` is one event with tag 7 and value 0xff000007; the program runs', async () => {
+    const p = join(dir, 'tagged.policy');
+    writeFileSync(p, 'default allow\ngetppid: log(7)\n');
+    const out = join(dir, 'tagged.jsonl');
+    const r = await runCli(['run', '--mode', 'proposed', '--policy', p, '--json', out, '--', exe, 'count', '3', '1', '1']);
+    assert.equal(r.code, 0, r.stderr);
+    const ev = readEvents(out);
+    assert.equal(ev.length, 9);
+    assert.ok(ev.every((e) => e.syscall === 'getppid' && e.action === 'log' && e.tag === 7 && e.value === 0xff000007 && e.rule === 'rule 1'), JSON.stringify(ev[0]));
+    assert.match(r.stderr, /getppid\(.*\) is LOG\(7\) \(rule 1 tag 7\)/);
+  });
+  it('in linux mode the same policy is refused with the fix', async () => {
+    const p = join(dir, 'tagged.policy');
+    const r = await runCli(['run', '--policy', p, '--', exe, 'count', '1', '0', '0']);
+    assert.equal(r.code, 1);
+    assert.match(r.stderr, /^seccomptrace run: the profile returns the side action 0xff000007 \(log\(TAG\)\), which a real kernel runs as kill_process; add --mode proposed\n$/);
   });
 });
 

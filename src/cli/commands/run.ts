@@ -8,7 +8,7 @@ import { ACTIONS, formatAction, type ActionName } from '../../abi/actions.js';
 import { syscallName } from '../../abi/syscalls.js';
 import { FLAG_LOG, FLAG_NEW_LISTENER } from '../../engine/filter-flags.js';
 import { fail } from '../../errors.js';
-import { AUDIT_ARCH_X86_64, attributeSyscall, lowerPlan, planFromOci, type Attribution, type RunPlan } from '../../linux/supervisor-plan.js';
+import { AUDIT_ARCH_X86_64, attributeSyscall, lowerPlan, planFromProfile, type Attribution, type RunPlan } from '../../linux/supervisor-plan.js';
 import { supervise, type NotifyRecord, type Verdict } from '../../linux/supervisor.js';
 import { runViaKernel } from '../../linux/supervisor-kernel.js';
 import type { CliIo, Command } from '../command.js';
@@ -20,6 +20,7 @@ Runs CMD under PROFILE (an OCI/Docker seccomp JSON file or 'docker-default') and
 syscall the profile logs or denies, on stderr (strace-like) and with --json as JSON lines.
 Without --policy: complain mode over docker-default (logs what Docker's default would deny).
   --complain        every deny becomes log-and-allow; the summary lists what would be denied
+  --mode proposed   the policy may use log(TAG) side actions (log-and-allow with an 8-bit tag)
   --via notify      (default, no privilege) USER_NOTIF supervisor; --via kernel: RET_LOG read from audit (root)
   --log-actions L   which denials to report, actions_logged names (default: all but allow)
 Exit status: CMD's, or 128+signal when it was killed.
@@ -32,6 +33,7 @@ decided in the kernel filter. If the supervisor dies, notified syscalls fail wit
 Logged arguments of pointer type are addresses, not the memory they point to.`;
 
 const DOCKER_DEFAULT = 'docker-default';
+const ENOSYS = 38; // what a USER_NOTIF with no listener returns (kernel/seccomp.c)
 
 function packageRoot(): string {
   let d = dirname(fileURLToPath(import.meta.url));
@@ -58,9 +60,12 @@ function loadPlan(policy: string, io: CliIo): { plan: RunPlan; name: string } {
   try {
     text = readFileSync(path, 'utf8');
   } catch (e) {
-    throw fail({ code: 'cli/read', where: policy, message: `cannot read: ${(e as Error).message}`, errno: (e as NodeJS.ErrnoException).code ?? 'EIO' });
+    throw fail({ code: 'cli/read', where: policy, message: 'cannot read the profile', errno: (e as NodeJS.ErrnoException).code ?? 'EIO', hint: `give a profile file or '${DOCKER_DEFAULT}'` });
   }
-  return { plan: planFromOci(text, policy), name: policy };
+  const { plan, warnings } = planFromProfile(text, policy);
+  // The bundled profile's quirks (e.g. MASKED_EQ without valueTwo) are Docker's, not the user's: not repeated every run.
+  if (policy !== DOCKER_DEFAULT) for (const w of warnings) io.stderr(`seccomptrace run: ${w}\n`);
+  return { plan, name: policy };
 }
 
 function parseLogActions(list: string | undefined): Set<ActionName> {
@@ -175,7 +180,6 @@ export const runCommand: Command = {
     if (command === undefined) throw fail({ code: 'cli/usage', usage: true, message: 'no command to run', hint: 'seccomptrace run [OPTIONS] -- CMD [ARGS…]' });
     const mode = values.mode ?? 'linux';
     if (mode !== 'linux' && mode !== 'proposed') throw fail({ code: 'cli/usage', usage: true, where: '--mode', message: `unknown mode '${mode}'`, hint: 'use linux or proposed' });
-    if (mode === 'proposed') throw fail({ code: 'cli/not-implemented', where: '--mode proposed', message: 'proposed-mode stacks are not supported by run in this build', hint: 'use --mode linux' });
     const via = values.via ?? 'notify';
     if (via !== 'notify' && via !== 'kernel') throw fail({ code: 'cli/usage', usage: true, where: '--via', message: `unknown log path '${via}'`, hint: 'use notify or kernel' });
     const complain = values.complain === true || values.policy === undefined;
@@ -199,14 +203,15 @@ export const runCommand: Command = {
       let status: number;
       let lost: number;
       if (via === 'kernel') {
-        const r = await runViaKernel({ command, args: cmdArgs, plan, complain, logActions, onEvent: (e) => emit(toEvent(e.pid, e.arch, e.nr, e.args, e.timeNs)) });
+        const r = await runViaKernel({ command, args: cmdArgs, plan, mode, complain, logActions, onEvent: (e) => emit(toEvent(e.pid, e.arch, e.nr, e.args, e.timeNs)) });
         status = r.status;
         lost = r.lost;
       } else {
-        const side = lowerPlan(plan, { complain, logActions });
+        const side = lowerPlan(plan, { mode, complain, logActions });
         const decide = (rec: NotifyRecord): Verdict => {
           const a = attributeSyscall(plan, rec.arch, rec.nr, rec.args, rec.ip);
           if (a.action === 'errno') return { kind: 'errno', errno: a.value & 0xffff };
+          if (a.action === 'user_notif') return { kind: 'errno', errno: ENOSYS };
           if (a.action === 'allow' || a.action === 'log') return { kind: 'continue' }; // never reached for a deny: lowerPlan asks only for errno/kill
           return { kind: 'kill' };
         };
