@@ -9,8 +9,14 @@ export function optimalSplits(weights: readonly number[]): (i: number, j: number
   const n = weights.length;
   const prefix = new Float64Array(n + 1);
   for (let i = 0; i < n; i++) prefix[i + 1] = prefix[i]! + weights[i]!;
-  const cost = new Float64Array(n * n);
-  const root = new Int32Array(n * n);
+  // Only cells with i <= j are written before they are read, so reused buffers need no clearing.
+  if (scratchCost.length < n * n) {
+    scratchCost = new Float64Array(n * n);
+    scratchRoot = new Int32Array(n * n);
+  }
+  const cost = scratchCost;
+  const root = scratchRoot;
+  for (let i = 0; i < n; i++) cost[i * n + i] = 0;
   for (let i = 0; i < n; i++) root[i * n + i] = i;
   for (let len = 2; len <= n; len++) {
     for (let i = 0; i + len - 1 < n; i++) {
@@ -30,5 +36,9 @@ export function optimalSplits(weights: readonly number[]): (i: number, j: number
       root[i * n + j] = bestR;
     }
   }
-  return (i, j) => root[i * n + j]!;
+  const result = root.slice(0, n * n);
+  return (i, j) => result[i * n + j]!;
 }
+
+let scratchCost = new Float64Array(0);
+let scratchRoot = new Int32Array(0);
