@@ -95,7 +95,7 @@ function conflict(rule: PolicyRule, name: string, arch: ArchName): SeccompTraceE
 /** Compiles a policy for the arches in `opts` (or the policy's, or the host's). */
 export function compile(policy: Policy, opts: CompileOptions): Result<CompiledProfile, SeccompTraceError> {
   const warnings: Warning[] = [];
-  const arches = opts.arches !== undefined ? [...opts.arches] : policy.arches !== undefined && policy.arches.length > 0 ? [...policy.arches] : [opts.hostArch];
+  const arches = [...new Set(opts.arches !== undefined ? opts.arches : policy.arches !== undefined && policy.arches.length > 0 ? policy.arches : [opts.hostArch])];
   const flavour = opts.flavour ?? '2.6';
   const notify = policy.rules.find((r) => (r.action & 0xffff0000) >>> 0 === 0x7fc00000);
   if (notify !== undefined && policy.defaultAction >>> 0 === 0x7fc00000) {
