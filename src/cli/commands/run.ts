@@ -8,6 +8,7 @@ import { ACTIONS, formatAction, type ActionName } from '../../abi/actions.js';
 import { syscallName } from '../../abi/syscalls.js';
 import { FLAG_LOG, FLAG_NEW_LISTENER } from '../../engine/filter-flags.js';
 import { fail } from '../../errors.js';
+import { ARG_NAMES } from '../../policy/policy-names.js';
 import { AUDIT_ARCH_X86_64, attributeSyscall, lowerPlan, planFromProfile, type Attribution, type RunPlan } from '../../linux/supervisor-plan.js';
 import { supervise, type NotifyRecord, type Verdict } from '../../linux/supervisor.js';
 import { runViaKernel } from '../../linux/supervisor-kernel.js';
@@ -91,14 +92,23 @@ export interface RunEvent {
 }
 
 const hex = (v: bigint): string => `0x${v.toString(16)}`;
+/** Small numbers in decimal, -1..-4096 (fds like AT_FDCWD, errors) signed, anything else hex. */
+const argText = (v: bigint): string => (v < 4096n ? v.toString() : v >= (1n << 64n) - 4096n ? (v - (1n << 64n)).toString() : hex(v));
 const archName = (a: number): string => (a === AUDIT_ARCH_X86_64 ? 'x86_64' : a === 0x40000003 ? 'x86' : `0x${a.toString(16)}`);
 
-function textLine(e: RunEvent, complain: boolean): string {
+/** Named arguments for syscalls whose prototype we know (policy/policy-names.ts), else the non-zero prefix in hex. */
+function argList(e: RunEvent): string {
+  const names = e.arch === AUDIT_ARCH_X86_64 ? ARG_NAMES[e.syscall] : undefined;
+  if (names !== undefined) return names.map((n, i) => `${n}=${argText(e.args[i] ?? 0n)}`).join(', ');
   let n = e.args.length;
   while (n > 0 && e.args[n - 1] === 0n) n--;
+  return e.args.slice(0, n).map(hex).join(', ');
+}
+
+function textLine(e: RunEvent, complain: boolean): string {
   const verb = complain && e.attribution.action !== 'log' ? 'would be' : 'is';
   const tag = e.attribution.tag === undefined ? '' : ` tag ${e.attribution.tag}`;
-  return `seccomptrace: [pid ${e.pid}] ${e.syscall}(${e.args.slice(0, n).map(hex).join(', ')}) ${verb} ${formatAction(e.attribution.value)} (${e.attribution.rule}${tag})\n`;
+  return `seccomptrace: [pid ${e.pid}] ${e.syscall}(${argList(e)}) ${verb} ${formatAction(e.attribution.value)} (${e.attribution.rule}${tag})\n`;
 }
 
 /** JSON with exact 64-bit integers (bigint printed as digits). */
