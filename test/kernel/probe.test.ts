@@ -44,6 +44,13 @@ describe('kernel probe: actions (kernel-semantics §2.4)', () => {
   it('KILL_THREAD in a second thread ends only that thread', () => {
     assert.deepEqual(one(KILL_THREAD, { ...GETPPID, inThread: true }).outcome, { kind: 'killed', signal: 31, thread: true });
   });
+  it('in a second thread, ERRNO, TRAP and ALLOW report as in the main thread', () => {
+    const t = { ...GETPPID, inThread: true };
+    const r = one(ERRNO(13), t);
+    assert.equal(r.outcome && errnoOf(r.outcome), 13);
+    assert.deepEqual(one(TRAP(9), t).outcome, { kind: 'trap', siErrno: 9, siSyscall: 110, siArch: 0xc000003e, siCode: 1 });
+    assert.deepEqual(one(ALLOW, t).outcome, { kind: 'returned', value: BigInt(process.pid) });
+  });
   it('KILL_THREAD in the only thread kills the process', () => {
     assert.deepEqual(one(KILL_THREAD).outcome, { kind: 'killed', signal: 31, thread: false });
   });

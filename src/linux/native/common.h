@@ -2,7 +2,9 @@
 #ifndef SECCOMPTRACE_COMMON_H
 #define SECCOMPTRACE_COMMON_H
 
-#define NAPI_VERSION 8
+#ifndef NAPI_VERSION
+#define NAPI_VERSION 8 /* also set by binding.gyp */
+#endif
 #include <node_api.h>
 #include <stdint.h>
 
