@@ -66,7 +66,10 @@ export const SUMMARY_KEYS = 10_000;
 class Counter {
   readonly counts = new Map<string, number>();
   add(key: string): void {
-    const k = this.counts.has(key) || this.counts.size < SUMMARY_KEYS ? key : '(other)';
+    const n = this.counts.get(key);
+    if (n !== undefined) return void this.counts.set(key, n + 1);
+    // A new key is copied: a slice would keep the whole read chunk (1 MiB) it came from alive.
+    const k = this.counts.size < SUMMARY_KEYS ? (' ' + key).slice(1) : '(other)';
     this.counts.set(k, (this.counts.get(k) ?? 0) + 1);
   }
   top(): [string, number][] {
