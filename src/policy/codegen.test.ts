@@ -8,6 +8,7 @@ import { makeSeccompData, seccompDataWords } from '../abi/seccomp-data.js';
 import { multiplexedCall, syscallTable } from '../abi/syscalls.js';
 import { verify, type VerifiedProgram } from '../bpf/verify.js';
 import { interpret } from '../bpf/interpret.js';
+import { optimize } from '../bpf/optimize.js';
 import { parsePolicy } from './policy-lang.js';
 import { compile, type CompiledProfile } from './compile.js';
 import { attribute, describeAttribution, rulesAtPc } from './attribution.js';
@@ -64,6 +65,11 @@ test('syscalls decided by number never load an argument or the instruction point
     }
   }
   assert.ok(numberOnly > 1500);
+});
+
+test('the generated program is already at the optimizer\'s fixpoint (nothing to thread or drop)', () => {
+  const { c } = compiled(POLICY);
+  assert.deepEqual(optimize(c.program), c.program);
 });
 
 test('attribution: the rule, ambiguous merged rules, default, bad arch', () => {

@@ -119,7 +119,7 @@ function arch(v: JsonValue, ptr: string): OciArch {
   bad(v, ptr, r.error.message, 'runc refuses the profile (libseccomp does not know the arch); use SCMP_ARCH_* names');
 }
 
-function errnoField(obj: JsonValue, retKey: string, nameKey: string, ptr: string, warnings: Warning[]): number | undefined {
+function errnoField(obj: JsonValue, retKey: string, nameKey: string, ptr: string): number | undefined {
   const r = field(obj, retKey);
   const n = field(obj, nameKey);
   if (r !== undefined && r.kind !== 'null') return uint(r, `${ptr}/${retKey}`, 0xffff);
@@ -130,7 +130,6 @@ function errnoField(obj: JsonValue, retKey: string, nameKey: string, ptr: string
     if (nr === undefined) bad(n, `${ptr}/${nameKey}`, `unknown errno name '${name}'`, 'use an E* name or errnoRet with a number');
     return nr;
   }
-  void warnings;
   return undefined;
 }
 
@@ -176,7 +175,7 @@ function syscall(v: JsonValue, ptr: string, warnings: Warning[]): OciSyscall {
   const act = field(v, 'action');
   if (act === undefined) bad(v, ptr, 'missing "action"');
   const a = action(act, `${ptr}/action`);
-  const errnoRet = errnoField(v, 'errnoRet', 'errno', ptr, warnings);
+  const errnoRet = errnoField(v, 'errnoRet', 'errno', ptr);
   if (errnoRet !== undefined && a !== 'errno' && a !== 'trace') {
     warnings.push({ where: posText(v.pos), message: `${ptr}: errnoRet is ignored for ${str(act, '')} (runc uses it only with SCMP_ACT_ERRNO and SCMP_ACT_TRACE)` });
   }
@@ -245,7 +244,7 @@ function profile(root: JsonValue): OciProfile {
   const lm = field(root, 'listenerMetadata');
   return {
     defaultAction: action(da, '/defaultAction'),
-    defaultErrnoRet: errnoField(root, 'defaultErrnoRet', 'defaultErrno', '', warnings),
+    defaultErrnoRet: errnoField(root, 'defaultErrnoRet', 'defaultErrno', ''),
     architectures, archMap, syscalls, flags,
     listenerPath: lp === undefined || lp.kind === 'null' ? undefined : str(lp, '/listenerPath'),
     listenerMetadata: lm === undefined || lm.kind === 'null' ? undefined : str(lm, '/listenerMetadata'),

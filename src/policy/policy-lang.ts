@@ -124,7 +124,7 @@ class LineParser {
   }
 }
 
-/** The action value a policy default/rule names, for messages: same text the parser reads. */
+/** NAME | @SET, separated by commas, up to `stop` or the end of the line. */
 function syscallList(p: LineParser, sets: ReadonlyMap<string, readonly string[]>, stop: string): string[] {
   const names: string[] = [];
   for (;;) {
