@@ -5,6 +5,7 @@ import type { SimCase } from '../../engine/cases.js';
 import { fail } from '../../errors.js';
 import { openAuditReadlog, type AuditReader } from '../../linux/audit-netlink.js';
 import { probe, type ProbeAbi, type ProbeOutcome } from '../../linux/probe.js';
+import { caseText } from './sim-format.js';
 
 /** What the kernel made visible for one case; `log` is absent when the audit multicast could not be read. */
 export interface KernelObservation {
@@ -14,6 +15,9 @@ export interface KernelObservation {
 }
 
 function abiOfCase(c: SimCase): { abi: ProbeAbi; nr: number } {
+  if (c.data.ip !== 0n) {
+    throw fail({ code: 'cli/kernel-ip', where: c.where, message: 'the kernel run cannot choose the instruction pointer', hint: 'drop "ip" (or --ip) with --kernel; the output shows the ip the filter saw' });
+  }
   if (process.arch !== 'x64') {
     throw fail({ code: 'cli/kernel-arch', where: c.where, message: `--kernel runs on x86_64 hosts only (this is ${process.arch})` });
   }
@@ -82,7 +86,7 @@ export function runOnKernel(filters: readonly { program: Uint8Array; flags: numb
       const o: Record<string, unknown> = { ...outcomeJson(ob.outcome), ip: `0x${ob.ip.toString(16)}`, ...(ob.log === undefined ? {} : { log: ob.log.map((l) => ({ ret: l.code, sig: l.sig, to: 'system' })) }) };
       if (json) return JSON.stringify(o);
       const { outcome, ...rest } = o;
-      return `${c.arch.name} nr ${c.nr}: kernel ${String(outcome)} ${Object.entries(rest).map(([k, v]) => `${k}=${JSON.stringify(v)}`).join(' ')}`;
+      return `${caseText(c)} → kernel: ${String(outcome)} ${Object.entries(rest).map(([k, v]) => `${k}=${JSON.stringify(v)}`).join(' ')}`;
     });
   } finally {
     reader?.close();

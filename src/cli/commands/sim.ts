@@ -3,15 +3,13 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { formatAction } from '../../abi/actions.js';
 import { archFromNode, parseArch, type ArchInfo } from '../../abi/arch.js';
-import { syscallName } from '../../abi/syscalls.js';
 import { DEFAULT_ACTIONS_LOGGED, type ActionsLogged } from '../../engine/actions-logged.js';
 import { readCase, readCases, type SimCase } from '../../engine/cases.js';
-import type { Evaluation, LogEvent } from '../../engine/evaluation.js';
 import { fail } from '../../errors.js';
 import { readActionsLogged } from '../../linux/sysctl.js';
 import type { Command } from '../command.js';
+import { jsonLine, textLine } from './sim-format.js';
 import { loadSingleTarget, loadStackTarget } from './sim-target.js';
 
 const USAGE = `usage: seccomptrace sim TARGET [--arch ARCH] SYSCALL [ARG0 … ARG5] [--ip N] [--json] [--kernel]
@@ -23,7 +21,9 @@ decimal or 0x hex, exact to 64 bits. --cases reads a JSON array or JSON lines of
 {"arch","nr"|"syscall","args","ip"}. Output: one line a case; --json one object a line:
 {"value","action","data","insns","log":[{"by","ret","tag","to","layer"}]}.
 actions_logged: the stack file's, else this kernel's live value.
---kernel runs each case on this machine's kernel through a probe child (x86_64, x86, x32).`;
+--kernel runs each case on this machine's kernel through a probe child (x86_64, x86, x32) and
+prints what the kernel shows: {"outcome":"returned"|"trap"|"killed", "return","errno" | "data" |
+"signal","thread", "ip", "log":[{"ret","sig","to"}]} (log: records from the audit multicast, root).`;
 
 /** parseArgs reads "-1" as an option; syscall arguments may be negative numbers. */
 const NEG = '\u0000neg:';
@@ -111,31 +111,4 @@ function readCasesFile(path: string, file: string): string {
     const code = (e as NodeJS.ErrnoException).code;
     throw fail({ code: 'cli/cannot-read', where: file, message: code === 'ENOENT' ? 'no such file' : 'cannot read it', ...(code === undefined ? {} : { errno: code }) });
   }
-}
-
-/** DESIGN.md: `{"by","ret","tag","to","layer"}`, tag only for side actions, layer only when a layer took it. */
-export function logJson(e: LogEvent): Record<string, unknown> {
-  return { by: e.by, ret: e.ret, ...(e.tag === undefined ? {} : { tag: e.tag }), to: e.to, ...(e.layer === undefined ? {} : { layer: e.layer }) };
-}
-
-export function jsonLine(ev: Evaluation): string {
-  return JSON.stringify({ value: ev.value, action: ev.action, data: ev.data, insns: ev.insns, log: ev.log.map(logJson) });
-}
-
-function caseText(c: SimCase): string {
-  const name = syscallName(c.arch.name, c.nr) ?? `#${c.nr}`;
-  const args = [...c.data.args];
-  while (args.length > 0 && args[args.length - 1] === 0n) args.pop();
-  const ip = c.data.ip === 0n ? '' : ` @0x${c.data.ip.toString(16)}`;
-  return `${c.arch.name} ${name}(${args.map((a) => (a < 10n ? a.toString() : `0x${a.toString(16)}`)).join(', ')})${ip}`;
-}
-
-function logText(e: LogEvent): string {
-  const what = e.kind === 'side' ? `LOG(${e.tag ?? 0}) from #${e.by}` : `${formatAction(e.ret)} from #${e.by}`;
-  return `${what} → ${e.to}${e.layer === undefined ? '' : ` (layer #${e.layer})`}`;
-}
-
-export function textLine(c: SimCase, ev: Evaluation): string {
-  const log = ev.log.length === 0 ? '' : `; log: ${ev.log.map(logText).join(', ')}`;
-  return `${caseText(c)} → ${formatAction(ev.value)} (${ev.action}, ${ev.insns} insns)${log}`;
 }
