@@ -103,12 +103,14 @@ function cArray(c: CompiledProfile, name: string): string {
   ].join('\n');
 }
 
-function json(c: CompiledProfile): string {
+function json(c: CompiledProfile & { readonly loaded: LoadedProfile }): string {
   const rules = c.rules.map((r) => ({
     id: r.id, names: r.names, action: formatAction(r.action), status: r.status, where: r.where,
     args: r.conds.map((a) => ({ index: a.index, op: a.op, value: `0x${a.value.toString(16)}`, ...(a.op === 'masked_eq' ? { valueTwo: `0x${a.valueTwo.toString(16)}` } : {}) })),
   }));
-  return JSON.stringify({ arches: c.arches, flags: c.flags, default: formatAction(c.defaultAction), length: c.program.length, insns: c.program, rules, warnings: c.warnings }, null, 1) + '\n';
+  // Entries Docker leaves out for this context (caps, arch, kernel) are listed, not silently dropped.
+  const skipped = c.loaded.skipped.map((x) => ({ id: x.id, where: x.where, reason: x.reason }));
+  return JSON.stringify({ arches: c.arches, flags: c.flags, default: formatAction(c.defaultAction), length: c.program.length, insns: c.program, rules, skipped, warnings: c.warnings }, null, 1) + '\n';
 }
 
 export const compileCommand: Command = {
