@@ -25,6 +25,9 @@ export const PROBE_ALLOW_PREFIX: readonly RawInsn[] = [
 
 const ACTIONS = [0x7fff0000, 0x7ffc0000, 0x7ffc0007, 0x00050001, 0x00050000, 0x0005270f, 0x00030005, 0x7ff00003, 0x7fc00000, 0x00000000, 0x80000000, 0x00010000, 0xff00002a];
 
+/** ALLOW half the time, so stacks where every filter allows (and LOG wins) are common enough. */
+const action = (r: Rng): number => (r.chance(0.5) ? 0x7fff0000 : r.pick(ACTIONS));
+
 /** A short "rule" filter: compare nr or an arg word with a constant, two actions; keeps outcomes varied. */
 function ruleFilter(r: Rng): RawInsn[] {
   const word = r.pick([0, 0, 4, 16, 20, 24]);
@@ -32,8 +35,8 @@ function ruleFilter(r: Rng): RawInsn[] {
   return [
     insn(0x20, word), //                        ld [word]
     insn(r.pick([0x15, 0x25, 0x35, 0x45]), k, 0, 1), // jeq/jgt/jge/jset #k, 0, 1
-    insn(0x06, r.pick(ACTIONS)), //             ret ACTION
-    insn(0x06, r.pick(ACTIONS)), //             ret ACTION
+    insn(0x06, action(r)), //                   ret ACTION
+    insn(0x06, action(r)), //                   ret ACTION
   ];
 }
 
