@@ -24,9 +24,12 @@ export interface ProfileContext {
   readonly kernel: string;
 }
 
-/** Go's GOARCH for our arch names: Docker's includes/excludes "arches" are GOARCH values. */
+/**
+ * Docker's name for the host arch in includes/excludes "arches": moby profiles/seccomp goToNative
+ * (GOARCH, except 386 → "x86"). The archMap entry is picked by the SCMP_ARCH_* of the same host.
+ */
 const GOARCH: Readonly<Record<ArchName, string>> = {
-  x86_64: 'amd64', x86: '386', x32: 'x32', aarch64: 'arm64', arm: 'arm', riscv64: 'riscv64', s390x: 's390x',
+  x86_64: 'amd64', x86: 'x86', x32: 'x32', aarch64: 'arm64', arm: 'arm', riscv64: 'riscv64', s390x: 's390x',
   ppc64le: 'ppc64le', loongarch64: 'loong64', mips: 'mips', mipsel: 'mipsle', mips64: 'mips64', mipsel64: 'mips64le',
 };
 
