@@ -43,14 +43,14 @@ export function configJson(rec: ConfigRecord): Record<string, JsonValue> {
   return o;
 }
 
-/** `audit(T:S) ACTION ARCH SYSCALL(NR) pid=P comm="C" exe="E"[ rule=R]`. */
+/** `T:S ACTION ARCH SYSCALL(NR) pid=P comm="C" exe="E"[ [RULE]]`. */
 export function recordText(rec: SeccompRecord, e: Enrichment, rule?: string): string {
   const f = rec.fields;
   const stamp = rec.time === undefined ? '' : `${rec.time}:${rec.serial ?? '?'} `;
   const sys = e.syscallName === undefined ? `#${f['syscall'] ?? '?'}` : e.nr === undefined ? e.syscallName : `${e.syscallName}(${e.nr})`;
   const arch = e.archName ?? `arch=${f['arch'] ?? '?'}`;
   const action = e.action ?? `code=${f['code'] ?? '?'}`;
-  const r = rule === undefined ? '' : ` rule=${rule}`;
+  const r = rule === undefined ? '' : ` [${rule}]`;
   return `${stamp}${action} ${arch} ${sys} pid=${f['pid'] ?? '?'} comm=${JSON.stringify(f['comm'] ?? '')} exe=${JSON.stringify(f['exe'] ?? '')}${r}`;
 }
 

@@ -14,7 +14,7 @@ import { readKmsg } from '../../linux/kmsg.js';
 import type { CliIo, Command } from '../command.js';
 import { loadAttributor, type Attributor } from './logs-policy.js';
 
-const USAGE = `usage: seccomptrace logs [--follow] [--source kmsg|netlink|audit|FILE|-] [--policy PROFILE]
+const USAGE = `usage: seccomptrace logs [--follow] [--source kmsg|netlink|audit|FILE|-] [--policy PROFILE [--arch A]]
                         [--json] [--summary] [--from-now] [--max N] [--timeout SEC]
 
 Reads seccomp (type=1326, legacy 1701 reason="seccomp") and seccomp-logging (1305) records in any
@@ -23,7 +23,9 @@ form: dmesg, dmesg -T, /dev/kmsg, audit.log (RAW or ENRICHED), journald/syslog, 
   --source netlink  the audit multicast group: every record, no rate limit (needs CAP_AUDIT_READ)
   --source audit    ${AUDIT_LOG_PATH} (follows auditd's rotation with --follow)
   --source FILE     a file in any of the forms above;  --source -  standard input
-  --policy PROFILE  name the rule of PROFILE that produced each record
+  --policy PROFILE  name the rule of PROFILE that produced each record: exact when the profile
+                    decides the syscall without reading an argument, else "ambiguous: rules 3 or 7"
+  --arch ARCH[,…]   the arches to compile PROFILE for (default: the profile's, as on this host)
   --json            one JSON object a record (keys as the record prints them + type time serial
                     format archName syscallName action [rule]); with --summary, the summary as JSON
   --summary         counts by action, syscall and exe instead of one line a record
@@ -40,6 +42,7 @@ interface Options {
   readonly max: number | undefined;
   readonly timeout: number | undefined;
   readonly policy: string | undefined;
+  readonly arch: string | undefined;
 }
 
 function usageError(message: string): never {
@@ -67,6 +70,7 @@ function options(args: readonly string[]): Options {
         max: { type: 'string' },
         timeout: { type: 'string' },
         policy: { type: 'string' },
+        arch: { type: 'string' },
       },
       allowPositionals: false,
       strict: true,
@@ -84,6 +88,7 @@ function options(args: readonly string[]): Options {
     max: positiveNumber('--max', v.max),
     timeout: positiveNumber('--timeout', v.timeout),
     policy: v.policy,
+    arch: v.arch,
   };
 }
 
@@ -105,7 +110,7 @@ export const logsCommand: Command = {
   usage: USAGE,
   async run(args, io: CliIo) {
     const o = options(args);
-    const attributor: Attributor | undefined = o.policy === undefined ? undefined : await loadAttributor(o.policy, io);
+    const attributor: Attributor | undefined = o.policy === undefined ? undefined : await loadAttributor(o.policy, io, { arch: o.arch });
     const summary = new LogSummary();
     const ac = new AbortController();
     let out: string[] = [];
