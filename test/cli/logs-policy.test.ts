@@ -7,19 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { formatAuditLogLine, type SeccompEvent } from '../../src/events/audit-record.js';
 import { runCli } from '../../src/cli/run-cli.test-helper.js';
-
-/** Rules 2–4 differ only by personality()'s argument; 2 and 3 share the action errno (the record's code has no errno). */
-export const ARG_PROFILE = {
-  defaultAction: 'SCMP_ACT_ALLOW',
-  architectures: ['SCMP_ARCH_X86_64', 'SCMP_ARCH_X86'],
-  syscalls: [
-    { names: ['getppid'], action: 'SCMP_ACT_LOG' },
-    { names: ['personality'], action: 'SCMP_ACT_ERRNO', errnoRet: 1, args: [{ index: 0, value: 1, op: 'SCMP_CMP_EQ' }] },
-    { names: ['personality'], action: 'SCMP_ACT_ERRNO', errnoRet: 13, args: [{ index: 0, value: 2, op: 'SCMP_CMP_EQ' }] },
-    { names: ['personality'], action: 'SCMP_ACT_LOG', args: [{ index: 0, value: 3, op: 'SCMP_CMP_EQ' }] },
-    { names: ['uname'], action: 'SCMP_ACT_ERRNO', args: [{ index: 0, value: 0, op: 'SCMP_CMP_EQ' }] },
-  ],
-};
+import { ARG_PROFILE } from '../fixtures/arg-profile.js';
 
 const ev = (arch: number, syscall: number, code: number, serial: number): string => {
   const e: SeccompEvent = { time: '1796418978.085', serial, auid: 4294967295, uid: 0, gid: 0, ses: 4294967295, pid: 7, comm: 'x', exe: '/x', sig: code === 0 || code === 0x80000000 ? 31 : 0, arch, syscall, compat: arch === 0x40000003 ? 1 : 0, ip: 0x1000n, code };
