@@ -132,6 +132,19 @@ export function shouldLog(action: ActionName, requested: boolean, actionsLogged:
   }
 }
 
+/** AUDIT_ARCH_X86_64 (include/uapi/linux/audit.h) and x86_64's __NR_uretprobe / __NR_uprobe. */
+const X86_64 = 0xc000003e;
+const UPROBE_NRS: ReadonlySet<number> = new Set([335, 336]);
+
+/**
+ * kernel/seccomp.c seccomp_uprobe_exception(): native x86_64 uretprobe (335) and uprobe (336)
+ * are constant-allow — no filter sees them and they are never logged (kernel-semantics.md §2.2,
+ * verified on 6.18). Not for i386 (SECCOMP_ARCH_COMPAT) nor x32 (the nr carries 0x40000000).
+ */
+export function seccompUprobeException(nr: number, arch: number): boolean {
+  return arch >>> 0 === X86_64 && UPROBE_NRS.has(nr >>> 0);
+}
+
 /** The `code=` of a type=1326 record: the action only, no data bits (kernel/auditsc.c audit_seccomp). */
 export function recordCode(value: number): number {
   return (value & 0xffff0000) >>> 0;

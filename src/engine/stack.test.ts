@@ -123,3 +123,16 @@ test('library API: raw bytes and instructions in, verified with the kernel errno
   if (layer.ok) for await (const it of layer.value.read()) if (it.kind === 'record') tags.push(it.record.tag);
   assert.deepEqual(tags, [7, 7]);
 });
+
+test('uretprobe (335) and uprobe (336) on x86_64 bypass every filter and are never logged; not on i386 or x32', () => {
+  for (const mode of ['linux', 'proposed'] as const) {
+    const s = build(mode, [{ filter: KILL_PROCESS }, { filter: SIDE(1) }]);
+    for (const nr of [335, 336]) {
+      const ev = s.evaluate({ ...GETPID, nr });
+      assert.deepEqual([ev.action, ev.insns, ev.log.length], ['allow', 0, 0], `${mode} nr ${nr}`);
+    }
+    assert.equal(s.evaluate({ ...GETPID, nr: 334 }).action, 'kill_process');
+    assert.equal(s.evaluate({ ...GETPID, nr: 335, arch: 0x40000003 }).action, 'kill_process');
+    assert.equal(s.evaluate({ ...GETPID, nr: (335 | 0x40000000) >>> 0 }).action, 'kill_process');
+  }
+});

@@ -5,7 +5,8 @@ import { fail, type SeccompTraceError } from '../errors.js';
 import { err, ok, type Result } from '../result.js';
 import { MAX_INSNS_PER_PATH, PATH_PENALTY } from '../bpf/ebpf-length.js';
 import { DEFAULT_ACTIONS_LOGGED, type ActionsLogged } from './actions-logged.js';
-import type { Evaluation, FilterEntry, LogLayerEntry, LogRecord, Mode, StackEntry } from './evaluation.js';
+import { ACTION_ALLOW, seccompUprobeException } from './decide.js';
+import { concludeWalk, NO_EVENTS, type Evaluation, type FilterEntry, type LogLayerEntry, type LogRecord, type Mode, type StackEntry } from './evaluation.js';
 import { checkFilterFlags, FLAG_LOG, FLAG_NEW_LISTENER } from './filter-flags.js';
 import { evaluateLinux } from './linux-mode.js';
 import { prepareProgram, type FilterProgram, type InputSize } from './program.js';
@@ -104,6 +105,7 @@ export class FilterStack {
 
   /** One syscall through the stack. With no filter installed the kernel is not in filter mode: allow. */
   evaluate(data: SeccompData): Evaluation {
+    if (seccompUprobeException(data.nr, data.arch)) return concludeWalk(ACTION_ALLOW, undefined, 0, this.actionsLogged, NO_EVENTS);
     const words = this.input.encode(data);
     if (this.mode === 'linux') return evaluateLinux(this.filterEntries, words, this.actionsLogged);
     return evaluateProposed(this.entries, data, words, this.actionsLogged, this.sideStats);

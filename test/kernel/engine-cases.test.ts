@@ -124,3 +124,16 @@ test(`${LINUX.length} linux rows: the kernel's records equal the engine's, with 
     assert.ok(texts.length > 0);
     assert.deepEqual(differ, []);
   }));
+
+test('uprobe (336) on x86_64 bypasses an ERRNO(99) filter in the kernel and in the engine; 334 and x32 336 do not', { skip: process.arch !== 'x64' ? 'x86_64 only' : false }, () => {
+  const filters = [{ program: encodeProgram([...PROBE_ALLOW_PREFIX, insn(0x06, 0x00050063)]), flags: 0 }];
+  const calls = [
+    { nr: 336, abi: 'x86_64' as const, seen: 336, arch: 0xc000003e },
+    { nr: 334, abi: 'x86_64' as const, seen: 334, arch: 0xc000003e },
+    { nr: 336, abi: 'x32' as const, seen: (336 | 0x40000000) >>> 0, arch: 0xc000003e },
+  ];
+  const res = probeBatch(calls.map((c) => ({ filters, syscall: { nr: c.nr, abi: c.abi } })));
+  const stack = build('linux', [{ filter: 0x00050063 }]);
+  const got = calls.map((c, i) => [stack.evaluate({ ...GETPID, nr: c.seen, arch: c.arch }).action, observed(res[i]!.outcome) === 'returned -99' ? 'errno 99' : 'not filtered']);
+  assert.deepEqual(got, [['allow', 'not filtered'], ['errno', 'errno 99'], ['errno', 'errno 99']]);
+});
