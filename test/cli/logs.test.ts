@@ -78,3 +78,22 @@ test('bad arguments and a missing file are one line each', async () => {
   assert.equal(f.code, 1);
   assert.equal(f.stderr, 'seccomptrace logs: cannot open /nonexistent/audit.log (ENOENT); is auditd running? give the log file as --source FILE\n');
 });
+
+test('--follow FILE prints records appended later and stops at --max', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'st-logs-'));
+  try {
+    const path = join(dir, 'f.log');
+    writeFileSync(path, `type=SECCOMP msg=${NATIVE}\n`);
+    const { appendFileSync } = await import('node:fs');
+    const timer = setInterval(() => appendFileSync(path, `type=SECCOMP msg=${I386}\n`), 50);
+    const r = await runCli(['logs', '--source', path, '--follow', '--max', '3', '--timeout', '20']);
+    clearInterval(timer);
+    assert.equal(r.code, 0);
+    const lines = r.stdout.trimEnd().split('\n');
+    assert.equal(lines.length, 3);
+    assert.match(lines[0]!, / log x86_64 getppid\(110\) /);
+    assert.match(lines[2]!, / kill_process x86 getpid\(20\) /);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
