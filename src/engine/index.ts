@@ -7,7 +7,7 @@ export type { Executor, FilterProgram, InputSize } from './program.js';
 export { evaluateLinux } from './linux-mode.js';
 export { evaluateProposed, endsWalk, LAYER_IGNORE, LAYER_RING, LAYER_PASS } from './proposed-mode.js';
 export type { SideEventStats } from './proposed-mode.js';
-export { pickOutcome, decide, shouldLog, recordCode, SIGSYS, ENOSYS } from './decide.js';
+export { pickOutcome, takesPrecedence, decide, shouldLog, seccompUprobeException, recordCode, ACTION_ALLOW, SIGSYS, ENOSYS } from './decide.js';
 export type { Decision, Effect, FilterResult, Outcome } from './decide.js';
 export type { Evaluation, FilterEntry, LogDestination, LogEvent, LogLayerEntry, LogRecord, Mode, StackEntry } from './evaluation.js';
 export {
@@ -25,6 +25,7 @@ export { FILTER_FLAGS, FLAG_LOG, checkFilterFlags, flagNames, flagsFromNames } f
 export type { FilterFlagName } from './filter-flags.js';
 export { RingBuffer, DEFAULT_RING_CAPACITY } from './ring-buffer.js';
 export type { RingItem } from './ring-buffer.js';
+export { InputWords } from './input-words.js';
 export { logDataWords, SECCOMP_LOG_DATA_SIZE, LOG_DATA_OFFSETS } from './log-data.js';
 export { recordSinks, configChangeRecorded } from './audit-route.js';
 export type { AuditState, RecordSink } from './audit-route.js';

@@ -105,6 +105,13 @@ test('PROFILE target: the built-in docker-default, in the engine and on this ker
   assert.deepEqual(lines.map((l) => l.errno ?? (l.return > 0 ? 'ran' : l.return)), [1, 'ran', 1]);
 });
 
+test('--stack with a PROFILE filter under a LOG(42) filter, cases from stdin', async () => {
+  put('docker-tag.json', JSON.stringify({ mode: 'proposed', actionsLogged: ['log'], stack: [{ filter: 'docker-default' }, { filter: 'tag.s' }] }));
+  const r = await runCli(['sim', '--stack', 'docker-tag.json', '--cases', '-', '--json'], { cwd: dir, stdin: new TextEncoder().encode('{"syscall":"kexec_load"}\n') });
+  assert.equal(r.code, 0, r.stderr);
+  assert.deepEqual(JSON.parse(r.stdout), { value: 327681, action: 'errno', data: 1, insns: JSON.parse(r.stdout).insns, log: [{ by: 1, ret: 0xff00002a, tag: 42, to: 'system' }] });
+});
+
 const BAD: readonly (readonly [string, readonly string[], string, number])[] = [
   ['missing file', ['nope.bpf', 'getpid'], 'seccomptrace sim: nope.bpf: no such file (ENOENT); check the path', 1],
   ['truncated .bpf', ['trunc.bpf', 'getpid'], 'seccomptrace sim: trunc.bpf: program is 7 bytes, not a multiple of 8 (struct sock_filter); the last instruction is truncated; pass a raw sock_filter array (seccomptrace asm writes one)', 1],
