@@ -138,26 +138,37 @@ static int64_t now_ms(void) {
   return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-/* Waits until the child reported or died; returns 0, or -1 on timeout. */
-static int wait_report(pid_t pid, struct shared *page) {
-  int pidfd = (int)syscall(SYS_pidfd_open, pid, 0);
-  int64_t deadline = now_ms() + TIMEOUT_MS;
-  int rc = -1;
-  for (;;) {
-    if (__atomic_load_n(&page->done, __ATOMIC_SEQ_CST)) { rc = 0; break; }
-    if (pidfd >= 0) {
-      struct pollfd p = {.fd = pidfd, .events = POLLIN};
-      if (poll(&p, 1, 1) > 0) { rc = 0; break; } /* exited (pidfd readable) */
-    } else {
-      int st;
-      if (waitpid(pid, &st, WNOHANG | __WALL | WNOWAIT) == pid) { rc = 0; break; }
-      struct timespec ts = {0, 200000};
-      nanosleep(&ts, NULL);
-    }
-    if (now_ms() > deadline) break;
+/* A child in flight: a few run at once so one child's teardown overlaps the next fork. */
+#define SLOTS 4
+struct slot {
+  int active;
+  pid_t pid;
+  int pidfd; /* -1 if pidfd_open is unavailable: then waitpid(WNOHANG) polling */
+  uint32_t index;
+  int64_t deadline;
+  struct request *req;
+  struct shared *page;
+};
+
+/* 1 once the child reported or died, 0 while it runs. */
+static int slot_ready(const struct slot *s) {
+  if (__atomic_load_n(&s->page->done, __ATOMIC_SEQ_CST)) return 1;
+  siginfo_t si;
+  memset(&si, 0, sizeof si);
+  return waitid(P_PID, (id_t)s->pid, &si, WEXITED | WNOHANG | WNOWAIT) == 0 && si.si_pid == s->pid;
+}
+
+/* Waits (≤1 ms) for any active slot's pidfd; the done flag is polled by the caller. */
+static void wait_any(const struct slot *slots) {
+  struct pollfd p[SLOTS];
+  int n = 0;
+  for (int i = 0; i < SLOTS; i++)
+    if (slots[i].active && slots[i].pidfd >= 0) p[n++] = (struct pollfd){.fd = slots[i].pidfd, .events = POLLIN};
+  if (n > 0) poll(p, n, 1);
+  else {
+    struct timespec ts = {0, 200000};
+    nanosleep(&ts, NULL);
   }
-  if (pidfd >= 0) close(pidfd);
-  return rc;
 }
 
 static napi_value outcome_value(napi_env env, const struct request *r, const struct shared *pg, int status) {
@@ -192,22 +203,44 @@ static napi_value outcome_value(napi_env env, const struct request *r, const str
   return o;
 }
 
-/* Runs one request; returns the JS result or NULL with an exception pending. */
-static napi_value run_one(napi_env env, const struct request *r, struct shared *page, uint32_t index) {
-  memset(page, 0, sizeof *page);
-  g_page = page;
-  g_req = r;
+/* Forks the child for the slot's request; 0 or -1 with an exception pending. */
+static int slot_start(napi_env env, struct slot *s, uint32_t index) {
+  memset(s->page, 0, sizeof *s->page);
+  g_page = s->page;
+  g_req = s->req;
   pid_t pid = fork();
-  if (pid < 0) return st_throw(env, "linux/probe-fork", errno, "fork", "probe");
-  if (pid == 0) child_main();
-  int timed_out = wait_report(pid, page) != 0;
-  kill(pid, SIGKILL);
-  int status = 0;
-  while (waitpid(pid, &status, __WALL) < 0 && errno == EINTR) {
+  if (pid < 0) {
+    st_throw(env, "linux/probe-fork", errno, "fork", "probe");
+    return -1;
   }
+  if (pid == 0) child_main();
+  s->active = 1;
+  s->pid = pid;
+  s->pidfd = (int)syscall(SYS_pidfd_open, pid, 0);
+  s->index = index;
+  s->deadline = now_ms() + TIMEOUT_MS;
+  return 0;
+}
+
+/* Kills and reaps the slot's child (it may deny exit_group, so it is killed once the report is in). */
+static int slot_reap(struct slot *s) {
+  kill(s->pid, SIGKILL);
+  int status = 0;
+  while (waitpid(s->pid, &status, __WALL) < 0 && errno == EINTR) {
+  }
+  if (s->pidfd >= 0) close(s->pidfd);
+  s->active = 0;
+  return status;
+}
+
+/* Builds the JS result of a finished slot; NULL with an exception pending on timeout. */
+static napi_value slot_result(napi_env env, struct slot *s, int timed_out) {
+  const struct request *r = s->req;
+  struct shared *page = s->page;
+  int status = slot_reap(s);
   if (timed_out && !page->done) {
     char step[64];
-    snprintf(step, sizeof step, "request %u (no report within %d ms)", index, TIMEOUT_MS);
+    snprintf(step, sizeof step, "request %u (no report within %d ms)", s->index, TIMEOUT_MS);
     return st_throw(env, "linux/probe-timeout", ETIMEDOUT, "probe", step);
   }
   napi_value res, installs;
@@ -291,22 +324,49 @@ napi_value st_probe_batch(napi_env env, napi_callback_info info) {
   napi_get_cb_info(env, info, &argc, argv, NULL, NULL);
   if (argc < 1 || napi_get_array_length(env, argv[0], &n) != napi_ok)
     return st_throw_arg(env, "argument check (probeBatch takes an array of requests)");
-  struct shared *page = mmap(NULL, sizeof(struct shared), PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
-  if (page == MAP_FAILED) return st_throw(env, "linux/probe-mmap", errno, "mmap", "probe report page");
-  struct request *req = malloc(sizeof *req);
-  napi_create_array_with_length(env, n, &out);
-  for (uint32_t i = 0; i < n && req != NULL; i++) {
-    napi_value v, res;
-    napi_get_element(env, argv[0], i, &v);
-    if (parse_request(env, v, req) != 0) { out = NULL; break; }
-    res = run_one(env, req, page, i);
-    if (res == NULL) { out = NULL; break; }
-    napi_set_element(env, out, i, res);
+  struct slot slots[SLOTS];
+  memset(slots, 0, sizeof slots);
+  size_t pages_len = SLOTS * sizeof(struct shared);
+  struct shared *pages = mmap(NULL, pages_len, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+  if (pages == MAP_FAILED) return st_throw(env, "linux/probe-mmap", errno, "mmap", "probe report pages");
+  int ok = 1;
+  for (int i = 0; i < SLOTS; i++) {
+    slots[i].page = &pages[i];
+    slots[i].req = malloc(sizeof(struct request)); /* the parent reads it again to build the result */
+    if (slots[i].req == NULL) ok = 0;
   }
-  if (req == NULL) out = st_throw(env, "linux/probe-alloc", ENOMEM, "malloc", "probe request");
-  free(req);
-  munmap(page, sizeof(struct shared));
-  return out;
+  if (!ok) st_throw(env, "linux/probe-alloc", ENOMEM, "malloc", "probe request");
+  napi_create_array_with_length(env, n, &out);
+  uint32_t next = 0, finished = 0;
+  while (ok && finished < n) {
+    for (int i = 0; ok && i < SLOTS && next < n; i++) {
+      if (slots[i].active) continue;
+      napi_value v;
+      napi_get_element(env, argv[0], next, &v);
+      if (parse_request(env, v, slots[i].req) != 0 || slot_start(env, &slots[i], next) != 0) ok = 0;
+      else next++;
+    }
+    if (!ok) break;
+    wait_any(slots);
+    int64_t now = now_ms();
+    for (int i = 0; ok && i < SLOTS; i++) {
+      if (!slots[i].active) continue;
+      int timed_out = now > slots[i].deadline;
+      if (!timed_out && !slot_ready(&slots[i])) continue;
+      napi_value res = slot_result(env, &slots[i], timed_out);
+      if (res == NULL) ok = 0;
+      else {
+        napi_set_element(env, out, slots[i].index, res);
+        finished++;
+      }
+    }
+  }
+  for (int i = 0; i < SLOTS; i++) {
+    if (slots[i].active) slot_reap(&slots[i]); /* after an error: leave no child behind */
+    free(slots[i].req);
+  }
+  munmap(pages, pages_len);
+  return ok ? out : NULL;
 }
 
 napi_value st_probe_ip(napi_env env, napi_callback_info info) {
