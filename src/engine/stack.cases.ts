@@ -47,6 +47,17 @@ const layerOutcome = prog(
   80,
 );
 
+/** RING iff LD LEN is 80 (sizeof seccomp_log_data), else IGNORE. */
+export const layerLen80 = prog(
+  [
+    insn(0x80), //           ld len
+    insn(0x15, 80, 0, 1), // jeq #80, 0, 1
+    insn(0x06, 1), //        ret #1
+    insn(0x06, 0), //        ret #0
+  ],
+  80,
+);
+
 export type Entry = { filter: number; flags?: number } | { layer: FilterProgram; ring?: number };
 
 export function build(mode: 'linux' | 'proposed', entries: readonly Entry[], actionsLogged = DEFAULT_ACTIONS_LOGGED): FilterStack {
@@ -106,6 +117,7 @@ export const ROWS: readonly Row[] = [
   { name: 'passing every layer without log in actionsLogged: ignored, no layer', mode: 'proposed', stack: [{ filter: SIDE(1) }, { layer: layerConst(2) }], actionsLogged: ['errno'], value: ALLOW, action: 'allow', log: ['side:by=0,ret=0xff000001,tag=1->ignored'] },
   { name: 'a layer program reads the tag from seccomp_log_data', mode: 'proposed', stack: [{ filter: SIDE(41) }, { filter: SIDE(42) }, { layer: layerTag42 }], value: ALLOW, action: 'allow', log: ['side:by=1,ret=0xff00002a,tag=42->ring@2', 'side:by=0,ret=0xff000029,tag=41->system'] },
   { name: 'a layer program reads the full outcome and the filter index', mode: 'proposed', stack: [{ filter: ERRNO(13) }, { filter: SIDE(1) }, { filter: SIDE(2) }, { layer: layerOutcome }], value: ERRNO(13), action: 'errno', log: ['side:by=2,ret=0xff000002,tag=2->ignored@3', 'side:by=1,ret=0xff000001,tag=1->ignored@3'] },
+  { name: 'a layer program sees LD LEN = 80', mode: 'proposed', stack: [{ filter: SIDE(1) }, { layer: layerLen80 }], value: ALLOW, action: 'allow', log: ['side:by=0,ret=0xff000001,tag=1->ring@1'] },
   { name: 'the layer takes an event of filter 0 when the outcome is ERRNO(13)', mode: 'proposed', stack: [{ filter: SIDE(1) }, { filter: ERRNO(13) }, { layer: layerOutcome }], value: ERRNO(13), action: 'errno', log: ['side:by=0,ret=0xff000001,tag=1->ring@2'] },
 ];
 
