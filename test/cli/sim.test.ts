@@ -130,6 +130,7 @@ const BAD: readonly (readonly [string, readonly string[], string, number])[] = [
   ['missing SYSCALL', ['deny.s'], 'seccomptrace sim: missing SYSCALL; give a syscall name or number, or --cases FILE', 2],
   ['seven arguments', ['deny.s', 'getpid', '1', '2', '3', '4', '5', '6', '7'], 'seccomptrace sim: 7 arguments given; a syscall has at most 6', 2],
   ['--ip with --kernel', ['deny.s', 'getpid', '--ip', '5', '--kernel'], 'seccomptrace sim: command line: the kernel run cannot choose the instruction pointer; drop "ip" (or --ip) with --kernel; the output shows the ip the filter saw', 1],
+  ['unknown option', ['deny.s', 'getpid', '--bogus'], "seccomptrace sim: Unknown option '--bogus'; see 'seccomptrace sim --help'", 2],
   ['cases and a syscall together', ['deny.s', '--cases', 'cases.json', 'getpid'], "seccomptrace sim: unexpected argument 'getpid' with --cases; give either --cases FILE or SYSCALL [ARGS…]", 2],
 ];
 

@@ -33,19 +33,21 @@ export const simCommand: Command = {
   summary: 'simulate syscalls against a filter, profile or filter stack (linux or proposed semantics)',
   usage: USAGE,
   async run(argv, io) {
-    const { values, positionals: rawPos } = parseArgs({
-      args: argv.map((a) => (/^-\d/.test(a) ? `${NEG}${a}` : a)),
-      allowPositionals: true,
-      strict: true,
-      options: {
-        arch: { type: 'string' },
-        ip: { type: 'string' },
-        cases: { type: 'string' },
-        stack: { type: 'string' },
-        json: { type: 'boolean' },
-        kernel: { type: 'boolean' },
-      },
-    });
+    const { values, positionals: rawPos } = parseOrUsage(() =>
+      parseArgs({
+        args: argv.map((a) => (/^-\d/.test(a) ? `${NEG}${a}` : a)),
+        allowPositionals: true,
+        strict: true,
+        options: {
+          arch: { type: 'string' },
+          ip: { type: 'string' },
+          cases: { type: 'string' },
+          stack: { type: 'string' },
+          json: { type: 'boolean' },
+          kernel: { type: 'boolean' },
+        },
+      }),
+    );
     const positionals = rawPos.map((p) => (p.startsWith(NEG) ? p.slice(NEG.length) : p));
     const usage = (message: string, hint?: string) => fail({ code: 'cli/usage', usage: true, message, ...(hint === undefined ? {} : { hint }) });
 
@@ -110,5 +112,14 @@ function readCasesFile(path: string, file: string): string {
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     throw fail({ code: 'cli/cannot-read', where: file, message: code === 'ENOENT' ? 'no such file' : 'cannot read it', ...(code === undefined ? {} : { errno: code }) });
+  }
+}
+
+/** node's parseArgs throws a plain error for an unknown or valueless option: make it a usage line. */
+function parseOrUsage<T>(parse: () => T): T {
+  try {
+    return parse();
+  } catch (e) {
+    throw fail({ code: 'cli/usage', usage: true, message: (e instanceof Error ? e.message : String(e)).replace(/\. To specify a positional.*$/, ''), hint: "see 'seccomptrace sim --help'" });
   }
 }

@@ -21,7 +21,12 @@ export const sysctlCommand: Command = {
   summary: 'show kernel.seccomp.actions_avail/actions_logged, or set actions_logged',
   usage: USAGE,
   async run(args, io) {
-    const { positionals } = parseArgs({ args: [...args], allowPositionals: true, options: {}, strict: true });
+    let positionals: string[];
+    try {
+      ({ positionals } = parseArgs({ args: [...args], allowPositionals: true, options: {}, strict: true }));
+    } catch (e) {
+      throw fail({ code: 'cli/usage', usage: true, message: (e instanceof Error ? e.message : String(e)).replace(/\. To specify a positional.*$/, ''), hint: 'usage: seccomptrace sysctl [actions_logged [VALUE]]' });
+    }
     const [name, value, ...extra] = positionals;
     if (extra.length > 0) throw fail({ code: 'cli/usage', usage: true, message: `unexpected argument '${extra[0]}'`, hint: 'quote a VALUE with spaces: "errno log"' });
     const unwrapped = <T>(r: { ok: true; value: T } | { ok: false; error: Error }): T => {
