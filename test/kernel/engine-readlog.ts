@@ -1,45 +1,25 @@
-/** @module The audit multicast group (AUDIT_NLGRP_READLOG) read by test/kernel/engine-audit-readlog.py, for the engine's logging oracle tests. */
+/** @module The audit multicast group (AUDIT_NLGRP_READLOG) through src/linux/audit-netlink.ts, shaped for the engine's logging oracle tests. */
 
-import { spawn } from 'node:child_process';
-import { join } from 'node:path';
-import { createInterface } from 'node:readline';
-import { AUDIT_SECCOMP } from '../../src/linux/audit-netlink.js';
-import { REPO_ROOT } from '../fixtures/paths.js';
+import { AUDIT_SECCOMP, openAuditReadlog, type AuditReader } from '../../src/linux/audit-netlink.js';
 
-/** The audit multicast group through test/kernel/engine-audit-readlog.py (see its header for why not the addon). */
+/** Collects type=1326 record texts; `collect` waits until the group has been quiet for a while. */
 export class Readlog {
-  private readonly child = spawn('python3', [join(REPO_ROOT, 'test', 'kernel', 'engine-audit-readlog.py')], { stdio: ['pipe', 'pipe', 'inherit'] });
+  private readonly reader: AuditReader = openAuditReadlog();
   private queue: string[] = [];
-  private wake: (() => void) | undefined;
-  overruns = 0;
-  readonly ready: Promise<void>;
+  /** Kept for callers that await readiness; the socket is bound when the constructor returns. */
+  readonly ready: Promise<void> = Promise.resolve();
 
-  constructor() {
-    let ready!: () => void;
-    this.ready = new Promise((r) => (ready = r));
-    createInterface({ input: this.child.stdout }).on('line', (line) => {
-      const m = JSON.parse(line) as { ready?: boolean; overrun?: number; type?: number; text?: string };
-      if (m.ready === true) ready();
-      else if (m.overrun !== undefined) this.overruns++;
-      else if (m.type === AUDIT_SECCOMP && m.text !== undefined) this.queue.push(m.text);
-      this.wake?.();
-    });
+  get overruns(): number {
+    return this.reader.overruns;
   }
 
   /** 1326 records until none has come for `quietMs` (at most `maxMs`). */
   async collect(quietMs: number, maxMs: number): Promise<string[]> {
     const end = Date.now() + maxMs;
-    for (;;) {
-      const before = this.queue.length;
-      await new Promise<void>((r) => {
-        const t = setTimeout(r, quietMs);
-        this.wake = () => {
-          clearTimeout(t);
-          r();
-        };
-      });
-      this.wake = undefined;
-      if (this.queue.length === before || Date.now() > end) break;
+    while (Date.now() < end) {
+      const got = this.reader.read(quietMs);
+      if (got.length === 0) break;
+      for (const m of got) if (m.type === AUDIT_SECCOMP) this.queue.push(m.text);
     }
     return this.queue.splice(0);
   }
@@ -49,10 +29,9 @@ export class Readlog {
   }
 
   close(): void {
-    this.child.stdin.end();
+    this.reader.close();
   }
 }
-
 
 /** The `syscall=`, `code=` and `sig=` of a type=1326 record. */
 export function recordFields(text: string): { syscall: number; code: string; sig: string } {
