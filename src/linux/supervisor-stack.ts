@@ -6,7 +6,10 @@
  * everything else is decided in the kernel.
  */
 
+import { ACTIONS, type ActionName } from '../abi/actions.js';
+import type { SeccompData } from '../abi/seccomp-data.js';
 import { type RawInsn } from '../bpf/insn-codec.js';
+import type { FilterStack } from '../engine/stack.js';
 import { BPF_MAXINSNS, BPF_MEMWORDS } from '../bpf/opcodes.js';
 import { SeccompTraceError } from '../errors.js';
 
@@ -71,6 +74,8 @@ function cannot(message: string, hint: string): SeccompTraceError {
 export interface StackLowerOptions {
   /** Action parts (value & 0xffff0000) whose outcome the supervisor must see even without a side event. */
   readonly notifyOutcomes: ReadonlySet<number>;
+  /** Action parts returned as they are even after a side event (the supervisor cannot deliver them); default TRAP and TRACE. */
+  readonly kernelOnly?: ReadonlySet<number>;
 }
 
 /**
@@ -147,11 +152,11 @@ export function lowerStack(filters: readonly (readonly RawInsn[])[], o: StackLow
   a.bind(withLog);
   // A side event needs the supervisor, unless the outcome is one it cannot deliver itself.
   a.op(LD_MEM, R); a.op(AND_K, ACTION_FULL);
-  const w1 = a.label(), w2 = a.label();
-  a.jeq(TRAP, plain, w1);
-  a.bind(w1);
-  a.jeq(TRACE, plain, w2);
-  a.bind(w2);
+  for (const v of o.kernelOnly ?? [TRAP, TRACE]) {
+    const n = a.label();
+    a.jeq(v, plain, n);
+    a.bind(n);
+  }
   a.ja(notify);
   a.bind(noLog);
   a.op(LD_MEM, R); a.op(AND_K, ACTION_FULL);
@@ -168,4 +173,55 @@ export function lowerStack(filters: readonly (readonly RawInsn[])[], o: StackLow
   const out = a.build();
   if (out.length > BPF_MAXINSNS) throw cannot(`the lowered stack has ${out.length} instructions, over the kernel's ${BPF_MAXINSNS}`, 'use fewer or smaller filters');
   return out;
+}
+
+/** What `run` needs for a proposed-mode stack: the kernel side, what to report per notification, and the answer. */
+export interface StackRun {
+  readonly program: RawInsn[];
+  /** Per notification: each side event (tagged) and the outcome when it is not allow. */
+  events(d: SeccompData): StackEvent[];
+  /** The answer: allow/log continue (the kernel's own evaluation of the same registers chose it), errno, kill. */
+  decide(d: SeccompData): StackVerdict;
+}
+export interface StackEvent { readonly value: number; readonly action: ActionName; readonly rule: string; readonly tag?: number }
+export type StackVerdict = { readonly kind: 'continue' } | { readonly kind: 'errno'; readonly errno: number } | { readonly kind: 'kill' };
+
+/**
+ * Lowers `filters` (oldest first, the same programs `stack` holds) for `run`. complain: every deny is
+ * notified and continued. Otherwise outcomes in `logActions` that the supervisor can answer
+ * (errno, kills) are notified; the rest stay in the kernel.
+ */
+export function stackRun(filters: readonly (readonly RawInsn[])[], stack: FilterStack, o: { readonly complain: boolean; readonly logActions: ReadonlySet<ActionName> }): StackRun {
+  const parts = new Set<number>([0x7ffc0000]); // LOG outcomes are always reported
+  for (const a of ACTIONS) {
+    if (a.name === 'allow' || !o.logActions.has(a.name)) continue;
+    if (o.complain || a.name === 'errno' || a.name === 'kill_process' || a.name === 'kill_thread') parts.add(a.value);
+  }
+  const kernelOnly = o.complain ? new Set<number>() : new Set([TRAP, TRACE]);
+  const program = lowerStack(filters, { notifyOutcomes: parts, kernelOnly });
+  return {
+    program,
+    events(d) {
+      const ev = stack.evaluate(d);
+      const out: StackEvent[] = ev.log.filter((e) => e.kind === 'side').map((e) => ({ value: e.ret, action: 'log', rule: `filter ${e.by}`, ...(e.tag === undefined ? {} : { tag: e.tag }) }));
+      if (ev.action !== 'allow') out.push({ value: ev.value, action: ev.action, rule: ev.match === undefined ? 'no filter' : `filter ${ev.match}` });
+      return out;
+    },
+    decide(d) {
+      if (o.complain) return { kind: 'continue' };
+      const ev = stack.evaluate(d);
+      switch (ev.action) {
+        case 'allow':
+        case 'log':
+          return { kind: 'continue' };
+        case 'errno':
+          return { kind: 'errno', errno: ev.data };
+        case 'kill_process':
+        case 'kill_thread':
+          return { kind: 'kill' };
+        default:
+          return { kind: 'errno', errno: 38 }; // trap/trace/user_notif cannot be delivered from here: fail the call (ENOSYS)
+      }
+    },
+  };
 }

@@ -107,6 +107,35 @@ describe('run: proposed mode (policy language, log(TAG) side actions)', () => {
   });
 });
 
+describe('run: proposed-mode stacks lowered into one kernel filter', () => {
+  const asm = (verdict: string): string => `.arch x86_64\n        ld nr\n        jeq #getppid, hit, ok\nhit:    ret ${verdict}\nok:     ret ALLOW\n`;
+  const stackFile = (name: string, older: string): string => {
+    writeFileSync(join(dir, `${name}-older.s`), asm(older));
+    writeFileSync(join(dir, `${name}-tag.s`), asm('LOG(42)'));
+    const p = join(dir, `${name}.json`);
+    writeFileSync(p, JSON.stringify({ mode: 'proposed', stack: [{ filter: `${name}-older.s` }, { filter: `${name}-tag.s` }] }));
+    return p;
+  };
+  it('log-and-errno (ERRNO(1) filter, then a LOG(42) filter): the program sees EPERM; both events are reported', async () => {
+    const out = join(dir, 'stack-errno.jsonl');
+    const r = await runCli(['run', '--mode', 'proposed', '--policy', stackFile('le', 'ERRNO(1)'), '--quiet', '--json', out, '--', exe, 'once', join(dir, 'stack-errno.txt')]);
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(readFileSync(join(dir, 'stack-errno.txt'), 'utf8'), '-1 1');
+    assert.deepEqual(readEvents(out).map((e) => [e.action, e.tag, e.rule]), [['log', 42, 'filter 1'], ['errno', null, 'filter 0']]);
+  });
+  it('log-and-kill (KILL_PROCESS filter, then a LOG(42) filter): exit 159, both events reported', async () => {
+    const out = join(dir, 'stack-kill.jsonl');
+    const r = await runCli(['run', '--mode', 'proposed', '--policy', stackFile('lk', 'KILL_PROCESS'), '--quiet', '--json', out, '--', exe, 'once', join(dir, 'stack-kill.txt')]);
+    assert.equal(r.code, 159, r.stderr);
+    assert.deepEqual(readEvents(out).map((e) => [e.action, e.tag, e.rule]), [['log', 42, 'filter 1'], ['kill_process', null, 'filter 0']]);
+  });
+  it('a stack with --via kernel is refused with the fix', async () => {
+    const r = await runCli(['run', '--mode', 'proposed', '--via', 'kernel', '--policy', join(dir, 'le.json'), '--', 'true']);
+    assert.equal(r.code, 2);
+    assert.match(r.stderr, /^seccomptrace run: --via kernel: a proposed-mode stack needs the supervisor; use --via notify\n$/);
+  });
+});
+
 describe('run: complain mode', () => {
   it('over docker-default reports the denied unshare of `unshare -U true` and lets it run', async () => {
     const out = join(dir, 'unshare.jsonl');

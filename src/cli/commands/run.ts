@@ -10,7 +10,12 @@ import { FLAG_LOG, FLAG_NEW_LISTENER } from '../../engine/filter-flags.js';
 import { fail } from '../../errors.js';
 import { ARG_NAMES } from '../../policy/policy-names.js';
 import { AUDIT_ARCH_X86_64, attributeSyscall, lowerPlan, planFromProfile, type Attribution, type RunPlan } from '../../linux/supervisor-plan.js';
-import { supervise, type NotifyRecord, type Verdict } from '../../linux/supervisor.js';
+import { ANSWER_ASK, supervise, type AnswerTable, type Verdict } from '../../linux/supervisor.js';
+import { stackRun } from '../../linux/supervisor-stack.js';
+import { makeSeccompData, type SeccompData } from '../../abi/seccomp-data.js';
+import { decodeProgram, encodeProgram } from '../../bpf/insn-codec.js';
+import { DEFAULT_ACTIONS_LOGGED } from '../../engine/actions-logged.js';
+import { loadStackTarget } from './sim-target.js';
 import { runViaKernel } from '../../linux/supervisor-kernel.js';
 import type { CliIo, Command } from '../command.js';
 
@@ -172,6 +177,63 @@ function liveCounter(io: CliIo, on: boolean, count: () => number): { clear(): st
   };
 }
 
+/** The kernel side and the supervisor's answers for one run, from a profile or a proposed-mode stack. */
+interface RunTarget {
+  readonly program: Uint8Array;
+  readonly flags: number;
+  readonly table: AnswerTable;
+  decide(d: SeccompData): Verdict;
+  attribute(d: SeccompData): Attribution[];
+}
+
+function profileTarget(plan: RunPlan, o: { mode: 'linux' | 'proposed'; complain: boolean; logActions: ReadonlySet<ActionName> }): RunTarget {
+  const side = lowerPlan(plan, o);
+  return {
+    program: side.program,
+    flags: installFlags(plan),
+    table: side.table,
+    decide(d) {
+      const a = attributeSyscall(plan, d.arch, d.nr, d.args, d.ip);
+      if (a.action === 'errno') return { kind: 'errno', errno: a.value & 0xffff };
+      if (a.action === 'user_notif') return { kind: 'errno', errno: ENOSYS };
+      if (a.action === 'allow' || a.action === 'log') return { kind: 'continue' }; // a deny is never continued: lowerPlan asks only for errno/kill/notify
+      return { kind: 'kill' };
+    },
+    attribute: (d) => [attributeSyscall(plan, d.arch, d.nr, d.args, d.ip)],
+  };
+}
+
+/** A STACK.json (as `sim --stack` takes it) rather than a profile: a JSON object with a "stack" array. */
+function isStackFile(policy: string, io: CliIo): boolean {
+  if (!policy.endsWith('.json')) return false;
+  try {
+    const v = JSON.parse(readFileSync(resolve(io.cwd, policy), 'utf8')) as { stack?: unknown };
+    return Array.isArray(v.stack);
+  } catch {
+    return false;
+  }
+}
+
+function stackTarget(file: string, io: CliIo, mode: 'linux' | 'proposed', o: { complain: boolean; logActions: ReadonlySet<ActionName> }): RunTarget {
+  const t = loadStackTarget(file, io, () => DEFAULT_ACTIONS_LOGGED);
+  if (t.stack.mode !== 'proposed' || mode !== 'proposed') {
+    throw fail({ code: 'cli/stack-mode', where: file, message: 'run takes a filter stack in proposed mode only (it is lowered into one kernel filter)', hint: 'set "mode": "proposed" in the file and pass --mode proposed' });
+  }
+  const raws = t.kernelFilters.map((f, i) => {
+    const r = decodeProgram(f.program);
+    if (!r.ok) throw r.error.at(`${file}: filter ${i}`);
+    return r.value;
+  });
+  const s = stackRun(raws, t.stack, o);
+  return {
+    program: encodeProgram(s.program),
+    flags: 0,
+    table: { arch: AUDIT_ARCH_X86_64, answers: new Uint8Array(1024).fill(ANSWER_ASK), other: ANSWER_ASK },
+    decide: (d) => s.decide(d),
+    attribute: (d) => s.events(d),
+  };
+}
+
 export const runCommand: Command = {
   name: 'run',
   summary: 'run a program under a profile and report its seccomp events (no privilege needed)',
@@ -193,8 +255,9 @@ export const runCommand: Command = {
     const via = values.via ?? 'notify';
     if (via !== 'notify' && via !== 'kernel') throw fail({ code: 'cli/usage', usage: true, where: '--via', message: `unknown log path '${via}'`, hint: 'use notify or kernel' });
     const complain = values.complain === true || values.policy === undefined;
-    const { plan } = loadPlan(values.policy ?? DOCKER_DEFAULT, io);
     const logActions = parseLogActions(values['log-actions']);
+    const stackRunner = values.policy !== undefined && isStackFile(values.policy, io) ? stackTarget(values.policy, io, mode, { complain, logActions }) : undefined;
+    const plan = stackRunner === undefined ? loadPlan(values.policy ?? DOCKER_DEFAULT, io).plan : undefined;
     const jsonFd = values.json === undefined ? undefined : openSync(resolve(io.cwd, values.json), 'w');
     const events: RunEvent[] = [];
     const live = liveCounter(io, values.quiet !== true, () => events.length);
@@ -205,29 +268,31 @@ export const runCommand: Command = {
       if (values.quiet !== true) io.stderr(live.clear() + textLine(e, complain));
       if (jsonFd !== undefined) writeSync(jsonFd, jsonLine(e));
     };
-    const toEvent = (pid: number, arch: number, nr: number, a: readonly bigint[], timeNs: number): RunEvent => ({
-      pid, arch, nr, args: a, timeNs, attribution: attributeSyscall(plan, arch, nr, a),
-      syscall: (arch === AUDIT_ARCH_X86_64 ? syscallName('x86_64', nr) : arch === 0x40000003 ? syscallName('x86', nr) : undefined) ?? `syscall_${nr}`,
+    const eventOf = (x: { pid: number; arch: number; nr: number; args: readonly bigint[]; timeNs: number }, attribution: Attribution): RunEvent => ({
+      pid: x.pid, arch: x.arch, nr: x.nr, args: x.args, timeNs: x.timeNs, attribution,
+      syscall: (x.arch === AUDIT_ARCH_X86_64 ? syscallName('x86_64', x.nr) : x.arch === 0x40000003 ? syscallName('x86', x.nr) : undefined) ?? `syscall_${x.nr}`,
     });
+    const toEvent = (pid: number, arch: number, nr: number, a: readonly bigint[], timeNs: number): RunEvent =>
+      eventOf({ pid, arch, nr, args: a, timeNs }, plan === undefined ? { value: 0, action: 'allow', rule: '' } : attributeSyscall(plan, arch, nr, a));
     try {
       let status: number;
       let lost: number;
       if (via === 'kernel') {
+        if (plan === undefined) throw fail({ code: 'cli/usage', usage: true, where: '--via kernel', message: 'a proposed-mode stack needs the supervisor', hint: 'use --via notify' });
         const r = await runViaKernel({ command, args: cmdArgs, plan, mode, complain, logActions, onEvent: (e) => emit(toEvent(e.pid, e.arch, e.nr, e.args, e.timeNs)) });
         status = r.status;
         lost = r.lost;
       } else {
-        const side = lowerPlan(plan, { mode, complain, logActions });
-        const decide = (rec: NotifyRecord): Verdict => {
-          const a = attributeSyscall(plan, rec.arch, rec.nr, rec.args, rec.ip);
-          if (a.action === 'errno') return { kind: 'errno', errno: a.value & 0xffff };
-          if (a.action === 'user_notif') return { kind: 'errno', errno: ENOSYS };
-          if (a.action === 'allow' || a.action === 'log') return { kind: 'continue' }; // never reached for a deny: lowerPlan asks only for errno/kill
-          return { kind: 'kill' };
-        };
+        const target = plan === undefined ? stackRunner : profileTarget(plan, { mode, complain, logActions });
+        if (target === undefined) throw new Error('internal: neither a profile nor a stack');
         const r = await supervise({
-          command, args: cmdArgs, cwd: io.cwd, filters: [{ program: side.program, flags: FLAG_NEW_LISTENER | installFlags(plan) }], table: side.table, decide,
-          onRecords: (recs) => { for (const x of recs) emit(toEvent(x.pid, x.arch, x.nr, x.args, x.timeNs)); },
+          command, args: cmdArgs, cwd: io.cwd, filters: [{ program: target.program, flags: FLAG_NEW_LISTENER | target.flags }], table: target.table,
+          decide: (rec) => target.decide(makeSeccompData(rec.nr, rec.arch, rec.args, rec.ip)),
+          onRecords: (recs) => {
+            for (const x of recs) {
+              for (const a of target.attribute(makeSeccompData(x.nr, x.arch, x.args, x.ip))) emit(eventOf(x, a));
+            }
+          },
         });
         if (r.spawnError !== undefined) throw r.spawnError;
         if (r.fatal !== undefined) io.stderr(`seccomptrace: run: ${r.fatal.format()}; the target's notified syscalls failed with ENOSYS from then on\n`);
