@@ -22,7 +22,8 @@ import type { CliIo, Command } from '../command.js';
 const USAGE = `usage: seccomptrace run [--policy PROFILE] [--complain] [--mode linux|proposed] [--via notify|kernel]
                         [--log-actions LIST] [--json FILE] [--quiet] -- CMD [ARGS…]
 
-Runs CMD under PROFILE (an OCI/Docker seccomp JSON file or 'docker-default') and reports every
+Runs CMD under PROFILE (OCI/Docker JSON, a policy-language file, 'docker-default', or with
+--mode proposed a STACK.json as sim takes it) and reports every
 syscall the profile logs or denies, on stderr (strace-like) and with --json as JSON lines.
 Without --policy: complain mode over docker-default (logs what Docker's default would deny).
   --complain        every deny becomes log-and-allow; the summary lists what would be denied
