@@ -33,6 +33,7 @@ export interface SideEventStats {
  */
 export function evaluateProposed(
   entries: readonly StackEntry[],
+  layers: readonly LogLayerEntry[],
   data: SeccompData,
   words: Uint32Array,
   actionsLogged: ActionsLogged,
@@ -59,7 +60,6 @@ export function evaluateProposed(
     if (endsWalk(ret)) break;
   }
   if (sides.length === 0) return concludeWalk(value, match, insns, actionsLogged, NO_EVENTS);
-  const layers = entries.filter((e): e is LogLayerEntry => e.kind === 'layer');
   const side = sides.map((s) => routeSideEvent(s, value, data, words, layers, actionsLogged, stats));
   return concludeWalk(value, match, insns, actionsLogged, side);
 }
@@ -76,7 +76,10 @@ function routeSideEvent(
 ): LogEvent {
   const sideData = side.value & 0xffffff;
   const tag = sideData & 0xff;
-  const base = { kind: 'side', by: side.index, ret: side.value, tag, data: sideData, sig: 0, code: (0xff000000 | tag) >>> 0 } as const;
+  const event = (to: LogEvent['to'], layer?: number): LogEvent =>
+    layer === undefined
+      ? { kind: 'side', by: side.index, ret: side.value, tag, data: sideData, sig: 0, code: (0xff000000 | tag) >>> 0, to }
+      : { kind: 'side', by: side.index, ret: side.value, tag, data: sideData, sig: 0, code: (0xff000000 | tag) >>> 0, to, layer };
   stats.produced++;
   let input: Uint32Array | undefined;
   for (const layer of layers) {
@@ -85,22 +88,22 @@ function routeSideEvent(
     const verdict = layer.program.run(input).ret >>> 0;
     if (verdict === LAYER_IGNORE) {
       stats.ignored++;
-      return { ...base, to: 'ignored', layer: layer.index };
+      return event('ignored', layer.index);
     }
     if (verdict === LAYER_RING) {
       const record: LogRecord = { by: side.index, ret: side.value, tag, data: sideData, outcome, seccompData: data };
       if (layer.ring.push(record)) {
         stats.delivered++;
-        return { ...base, to: 'ring', layer: layer.index };
+        return event('ring', layer.index);
       }
       stats.lost++;
-      return { ...base, to: 'lost', layer: layer.index };
+      return event('lost', layer.index);
     }
   }
   if (isLogged(actionsLogged, 'log')) {
     stats.delivered++;
-    return { ...base, to: 'system' };
+    return event('system');
   }
   stats.ignored++;
-  return { ...base, to: 'ignored' };
+  return event('ignored');
 }

@@ -59,3 +59,24 @@ test('records read + lost counted = records pushed, for any interleaving of push
     }),
   );
 });
+
+test('long runs of reads and writes keep order and counts (exercises the head compaction)', () => {
+  const r = new RingBuffer<number>(5000);
+  let next = 0;
+  let expect = 0;
+  for (let round = 0; round < 20; round++) {
+    for (let i = 0; i < 3000; i++) r.push(next++);
+    for (let i = 0; i < 2500; i++) {
+      const it = r.shift();
+      if (it?.kind === 'record') assert.equal(it.record, expect++);
+      else if (it?.kind === 'lost') expect += it.count;
+    }
+  }
+  const rest = r.drain();
+  for (const it of rest) {
+    if (it.kind === 'record') assert.equal(it.record, expect++);
+    else expect += it.count;
+  }
+  assert.equal(expect, next);
+  assert.equal(r.size, 0);
+});

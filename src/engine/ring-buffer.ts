@@ -13,7 +13,9 @@ export const DEFAULT_RING_CAPACITY = 1024;
  */
 export class RingBuffer<T> {
   readonly capacity: number;
-  private readonly items: ({ kind: 'record'; record: T } | { kind: 'lost'; count: number })[] = [];
+  /** Items from `head` on are unread; the consumed prefix is dropped when it grows large. */
+  private items: ({ kind: 'record'; record: T } | { kind: 'lost'; count: number })[] = [];
+  private head = 0;
   private held = 0;
   private totalLost = 0;
   private totalStored = 0;
@@ -28,7 +30,7 @@ export class RingBuffer<T> {
   /** Appends; returns false (and counts the loss) when the ring is full. */
   push(record: T): boolean {
     if (this.held >= this.capacity) {
-      const last = this.items[this.items.length - 1];
+      const last = this.items.length > this.head ? this.items[this.items.length - 1] : undefined;
       if (last !== undefined && last.kind === 'lost') last.count++;
       else this.items.push({ kind: 'lost', count: 1 });
       this.totalLost++;
@@ -59,15 +61,25 @@ export class RingBuffer<T> {
 
   /** Takes everything buffered now, in order. */
   drain(): RingItem<T>[] {
-    const out = this.items.splice(0, this.items.length);
+    const out = this.head === 0 ? this.items : this.items.slice(this.head);
+    this.items = [];
+    this.head = 0;
     this.held = 0;
     return out;
   }
 
-  /** Takes the oldest item, if any. */
+  /** Takes the oldest item, if any (O(1): a head index, not Array.shift). */
   shift(): RingItem<T> | undefined {
-    const it = this.items.shift();
-    if (it?.kind === 'record') this.held--;
+    if (this.head >= this.items.length) return undefined;
+    const it = this.items[this.head++]!;
+    if (it.kind === 'record') this.held--;
+    if (this.head === this.items.length) {
+      this.items = [];
+      this.head = 0;
+    } else if (this.head >= 1024 && this.head * 2 >= this.items.length) {
+      this.items = this.items.slice(this.head);
+      this.head = 0;
+    }
     return it;
   }
 

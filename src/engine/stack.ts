@@ -39,6 +39,7 @@ export class FilterStack {
   private readonly entries: StackEntry[] = [];
   /** The filter entries alone, oldest first (evaluate() runs them without filtering `entries`). */
   private readonly filterEntries: FilterEntry[] = [];
+  private readonly layerEntries: LogLayerEntry[] = [];
   private readonly input = new InputWords();
   private readonly sideStats: SideEventStats = { produced: 0, delivered: 0, lost: 0, ignored: 0 };
 
@@ -100,6 +101,7 @@ export class FilterStack {
     const ring = new RingBuffer<LogRecord>(capacity);
     const entry: LogLayerEntry = { kind: 'layer', index, program: program.value, ring };
     this.entries.push(entry);
+    this.layerEntries.push(entry);
     return ok(handle(entry));
   }
 
@@ -108,12 +110,12 @@ export class FilterStack {
     if (seccompUprobeException(data.nr, data.arch)) return concludeWalk(ACTION_ALLOW, undefined, 0, this.actionsLogged, NO_EVENTS);
     const words = this.input.encode(data);
     if (this.mode === 'linux') return evaluateLinux(this.filterEntries, words, this.actionsLogged);
-    return evaluateProposed(this.entries, data, words, this.actionsLogged, this.sideStats);
+    return evaluateProposed(this.entries, this.layerEntries, data, words, this.actionsLogged, this.sideStats);
   }
 
   /** The log layers, oldest first. */
   layers(): LogLayerHandle[] {
-    return this.entries.filter((e): e is LogLayerEntry => e.kind === 'layer').map(handle);
+    return this.layerEntries.map(handle);
   }
 
   filters(): FilterEntry[] {
