@@ -87,6 +87,10 @@ describe('kernel probe: installs (kernel-semantics §4)', () => {
     assert.deepEqual(r.installs.map((i) => i.errno), [0, 1]);
     assert.deepEqual(r.outcome, { kind: 'skipped' });
   });
+  it('a child that never reports (USER_NOTIF with a listener nobody serves) is killed and reported as linux/probe-timeout', () => {
+    assert.throws(() => probe({ filters: [{ program: ret(USER_NOTIF), flags: 8 }], syscall: GETPPID }), (e: { code?: string; message?: string }) => e.code === 'linux/probe-timeout');
+    assert.equal(one(ALLOW).outcome?.kind, 'returned', 'the probe works again afterwards');
+  });
   it('flag NEW_LISTENER returns a listener fd (> 2)', () => {
     const r = probe({ filters: [{ program: ret(ALLOW), flags: 8 }] });
     assert.equal(r.installs[0]?.errno, 0);
