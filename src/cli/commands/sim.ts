@@ -20,6 +20,9 @@ TARGET is a .bpf or .s file or a PROFILE. SYSCALL is a name for ARCH or a number
 decimal or 0x hex, exact to 64 bits. --cases reads a JSON array or JSON lines of
 {"arch","nr"|"syscall","args","ip"}. Output: one line a case; --json one object a line:
 {"value","action","data","insns","log":[{"by","ret","tag","to","layer"}]}.
+STACK.json: {"mode":"linux"|"proposed","actionsLogged":[NAME…],"stack":[{"filter":FILE,"flags":["log"]},
+{"logLayer":FILE,"ring":N}]}, oldest first, paths relative to it; a log layer reads the 80-byte
+seccomp_log_data (ret @64, tag @68, outcome @72, filter @76) and returns 0 IGNORE, 1 RING, 2 PASS.
 actions_logged: the stack file's, else this kernel's live value.
 --kernel runs each case on this machine's kernel through a probe child (x86_64, x86, x32) and
 prints what the kernel shows: {"outcome":"returned"|"trap"|"killed", "return","errno" | "data" |
