@@ -196,7 +196,7 @@ function parseBody(head: string, body: string, type: number, format: LineFormat,
   }
   let fmt = format;
   if (gs >= 0) {
-    splitFields(body.slice(gs + 1), fields, true);
+    splitFields(body.slice(gs + 1), fields, false);
     if (fmt === 'audit') fmt = 'audit-enriched';
   }
   if (type === AUDIT_CONFIG_CHANGE) {
@@ -299,7 +299,7 @@ export function auditLogFast(line: string, start = 0, end = line.length): Result
   if (fields === undefined) return undefined;
   let format: LineFormat = 'audit';
   if (canonicalEnd < end) {
-    splitFields(line.slice(canonicalEnd + 1, end), fields, true); // ENRICHED: the interpreted names after GS
+    splitFields(line.slice(canonicalEnd + 1, end), fields, false); // ENRICHED: the interpreted names after GS
     format = 'audit-enriched';
   }
   return ok({ kind: 'seccomp', type: AUDIT_SECCOMP, format, time: line.slice(open, colon), serial, fields, interpreted: false });

@@ -52,6 +52,9 @@ test('every printed form parses to the same fields and event', () => {
     assert.equal(r.time, '1796412198.362');
     assert.equal(r.serial, 330020);
     assert.deepEqual(toSeccompEvent(r), EVENT, line);
+    if (format === 'audit-enriched') {
+      assert.deepEqual([r.fields['AUID'], r.fields['UID'], r.fields['GID'], r.fields['ARCH'], r.fields['SYSCALL']], ['unset', 'root', 'root', 'x86_64', 'getppid']);
+    }
   }
 });
 

@@ -13,41 +13,44 @@ import { ARG_PROFILE } from '../fixtures/arg-profile.js';
 
 const FLAG_LOG = 2; // include/uapi/linux/seccomp.h SECCOMP_FILTER_FLAG_LOG: ERRNO results are logged too
 
-test('records of rules that differ only by arguments are named exactly or as ambiguous', { skip: process.getuid?.() === 0 ? false : 'needs root (audit netlink)' }, () => {
-  const c = compileProfile(JSON.stringify(ARG_PROFILE), 'p.json', { hostArch: 'x86_64', caps: [], kernel: '6.18' });
-  assert.ok(c.ok, c.ok ? '' : c.error.format());
-  const filter = { program: encodeProgram(c.value.program), flags: c.value.flags | FLAG_LOG };
-  const calls: { abi: ProbeAbi; nr: number; arg: bigint; errno: number | undefined; rule: string }[] = [
-    { abi: 'x86_64', nr: 135, arg: 1n, errno: 1, rule: 'ambiguous: rules 2 or 3' },
-    { abi: 'x86_64', nr: 135, arg: 2n, errno: 13, rule: 'ambiguous: rules 2 or 3' },
-    { abi: 'x86_64', nr: 135, arg: 3n, errno: undefined, rule: 'rule 4' },
-    { abi: 'x86_64', nr: 110, arg: 0n, errno: undefined, rule: 'rule 1' },
-    { abi: 'x86', nr: 136, arg: 2n, errno: 13, rule: 'ambiguous: rules 2 or 3' },
-  ];
-  const reader = openAuditReadlog();
-  try {
-    reader.read(0);
-    const res = probeBatch(calls.map((k) => ({ filters: [filter], syscall: { nr: k.nr, args: [k.arg], abi: k.abi } })));
-    res.forEach((r, i) => assert.equal(r.outcome === undefined ? undefined : errnoOf(r.outcome), calls[i]!.errno, `call ${i}`));
-    const want = calls.map((k) => ({ ...k, ip: `0x${probeIp(k.abi).toString(16)}` }));
-    const got: SeccompRecord[] = [];
-    const deadline = Date.now() + 5000;
-    while (got.length < want.length && Date.now() < deadline) {
-      for (const m of reader.read(100)) {
-        if (m.type !== 1326) continue;
-        const p = parseAuditLine(m.text, m.type);
-        if (!p.ok || p.value.kind !== 'seccomp') continue;
-        const f = p.value.fields;
-        if (want.some((w) => f['ip'] === w.ip && f['syscall'] === String(w.nr))) got.push(p.value);
+/** Registered by logs-records.test.ts, so the kernel log tests never run at the same time as each other. */
+export function attributionTest(): void {
+  test('records of rules that differ only by arguments are named exactly or as ambiguous', { skip: process.getuid?.() === 0 ? false : 'needs root (audit netlink)' }, () => {
+    const c = compileProfile(JSON.stringify(ARG_PROFILE), 'p.json', { hostArch: 'x86_64', caps: [], kernel: '6.18' });
+    assert.ok(c.ok, c.ok ? '' : c.error.format());
+    const filter = { program: encodeProgram(c.value.program), flags: c.value.flags | FLAG_LOG };
+    const calls: { abi: ProbeAbi; nr: number; arg: bigint; errno: number | undefined; rule: string }[] = [
+      { abi: 'x86_64', nr: 135, arg: 1n, errno: 1, rule: 'ambiguous: rules 2 or 3' },
+      { abi: 'x86_64', nr: 135, arg: 2n, errno: 13, rule: 'ambiguous: rules 2 or 3' },
+      { abi: 'x86_64', nr: 135, arg: 3n, errno: undefined, rule: 'rule 4' },
+      { abi: 'x86_64', nr: 110, arg: 0n, errno: undefined, rule: 'rule 1' },
+      { abi: 'x86', nr: 136, arg: 2n, errno: 13, rule: 'ambiguous: rules 2 or 3' },
+    ];
+    const reader = openAuditReadlog();
+    try {
+      reader.read(0);
+      const res = probeBatch(calls.map((k) => ({ filters: [filter], syscall: { nr: k.nr, args: [k.arg], abi: k.abi } })));
+      res.forEach((r, i) => assert.equal(r.outcome === undefined ? undefined : errnoOf(r.outcome), calls[i]!.errno, `call ${i}`));
+      const want = calls.map((k) => ({ ...k, ip: `0x${probeIp(k.abi).toString(16)}` }));
+      const got: SeccompRecord[] = [];
+      const deadline = Date.now() + 20_000;
+      while (got.length < want.length && Date.now() < deadline) {
+        for (const m of reader.read(100)) {
+          if (m.type !== 1326) continue;
+          const p = parseAuditLine(m.text, m.type);
+          if (!p.ok || p.value.kind !== 'seccomp') continue;
+          const f = p.value.fields;
+          if (want.some((w) => f['ip'] === w.ip && f['syscall'] === String(w.nr))) got.push(p.value);
+        }
       }
+      assert.equal(got.length, want.length, 'one record a call');
+      // Records come in call order (one child after another).
+      got.forEach((rec, i) => {
+        assert.equal(rec.fields['syscall'], String(want[i]!.nr));
+        assert.equal(attributeRecord(c.value, rec, enrich(rec)), want[i]!.rule, `call ${i}`);
+      });
+    } finally {
+      reader.close();
     }
-    assert.equal(got.length, want.length, 'one record a call');
-    // Records come in call order (one child after another).
-    got.forEach((rec, i) => {
-      assert.equal(rec.fields['syscall'], String(want[i]!.nr));
-      assert.equal(attributeRecord(c.value, rec, enrich(rec)), want[i]!.rule, `call ${i}`);
-    });
-  } finally {
-    reader.close();
-  }
-});
+  });
+}

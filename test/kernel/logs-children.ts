@@ -9,6 +9,7 @@ export const PYTHON = '/usr/bin/python3';
 const GEN = `
 import seccomp, os, sys, ctypes, resource
 resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+if os.environ.get('ST_NICE'): os.nice(int(os.environ['ST_NICE']))
 act, n, name = sys.argv[1], int(sys.argv[2]), sys.argv[3]
 ctypes.CDLL(None).prctl(15, name.encode(), 0, 0, 0)
 A = {'log': seccomp.LOG, 'errno': seccomp.ERRNO(13), 'trap': seccomp.TRAP, 'kill_thread': seccomp.KILL,
@@ -52,8 +53,8 @@ export function runChild(action: ChildAction, n: number, comm: string): number {
 }
 
 /** Starts a child; resolves its pid as soon as it prints it, and `done` when it exits. */
-export function startChild(action: ChildAction, n: number, comm: string): { pid: Promise<number>; done: Promise<void> } {
-  const c = spawn(PYTHON, ['-c', GEN, action, String(n), comm], { stdio: ['ignore', 'pipe', 'inherit'] });
+export function startChild(action: ChildAction, n: number, comm: string, nice = 0): { pid: Promise<number>; done: Promise<void> } {
+  const c = spawn(PYTHON, ['-c', GEN, action, String(n), comm], { stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, ST_NICE: String(nice) } });
   let out = '';
   const pid = new Promise<number>((resolve, reject) => {
     c.stdout.on('data', (d: Buffer) => {
