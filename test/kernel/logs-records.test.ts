@@ -19,7 +19,8 @@ import { openAuditReadlog } from '../../src/linux/audit-netlink.js';
 import { readKmsg } from '../../src/linux/kmsg.js';
 import { attributionTest } from './logs-attribution.js';
 import { floodTest } from './logs-flood.js';
-import { CHILD_ACTIONS, EXPECT, havePythonSeccomp, loginIds, pythonExe, runChild, type ChildAction } from './logs-children.js';
+import { runCli } from '../../src/cli/run-cli.test-helper.js';
+import { CHILD_ACTIONS, EXPECT, havePythonSeccomp, loginIds, pythonExe, runChild, startChild, type ChildAction } from './logs-children.js';
 
 const isRoot = process.getuid?.() === 0;
 const skip = !isRoot ? 'needs root (audit netlink, /dev/kmsg, auditd)' : !havePythonSeccomp() ? 'python3-seccomp is not installed' : false;
@@ -223,6 +224,24 @@ test('audit.log RAW and ENRICHED, ausearch -i, and 1305 seccomp-logging records,
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+});
+
+test('seccomptrace logs --source netlink --json prints the record of our child with every key', { skip }, async () => {
+  const run = runCli(['logs', '--source', 'netlink', '--json', '--timeout', '3']);
+  await new Promise((r) => setTimeout(r, 300));
+  const c = startChild('errno', 1, 'st-cli');
+  const pid = await c.pid;
+  await c.done;
+  const r = await run;
+  assert.equal(r.code, 0, r.stderr);
+  const rows = r.stdout.trimEnd().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+  const mine = rows.find((o) => o['pid'] === pid);
+  assert.ok(mine !== undefined, `no record of pid ${pid} among ${rows.length}`);
+  assert.deepEqual(
+    { ...mine, time: 0, serial: 0, ip: '' },
+    { type: 1326, time: 0, serial: 0, format: 'netlink', auid: Number(loginIds().auid), uid: 0, gid: 0, ses: Number(loginIds().ses), pid, comm: 'st-cli', exe: pythonExe(),
+      sig: 0, arch: 'c000003e', syscall: 110, compat: 0, ip: '', code: '0x50000', archName: 'x86_64', syscallName: 'getppid', action: 'errno' },
+  );
 });
 
 floodTest();
