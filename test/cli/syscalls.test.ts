@@ -21,6 +21,11 @@ test('--json gives {name, nr} objects; x32 numbers carry 0x40000000', async () =
   assert.deepEqual(all.find((e) => e.name === 'openat'), { name: 'openat', nr: 56 });
 });
 
+test('x32 numbers given without the x32 bit print the number the filter sees', async () => {
+  const r = await runCli(['syscalls', '--arch', 'x32', '1', '--json']);
+  assert.deepEqual(JSON.parse(r.stdout), [{ name: 'write', nr: 0x40000001 }]);
+});
+
 test('looks numbers up and accepts arch aliases', async () => {
   const r = await runCli(['syscalls', '--arch', 'amd64', '257', '0x3c']);
   assert.equal(r.stdout, 'openat   257\nexit     60\n');

@@ -1,7 +1,7 @@
 /** @module `seccomptrace syscalls`: prints an arch's syscall table or looks names and numbers up. */
 
 import { parseArgs } from 'node:util';
-import { archFromNode, parseArch, parseNumber, parseSyscall, syscallName, syscallTable, type ArchName, type SyscallEntry } from '../../abi/index.js';
+import { archFromNode, parseArch, parseNumber, parseSyscall, resolveSyscall, syscallName, syscallTable, type ArchName, type SyscallEntry } from '../../abi/index.js';
 import { fail } from '../../errors.js';
 import type { Command } from '../command.js';
 
@@ -18,7 +18,7 @@ function lookUp(arch: ArchName, word: string): SyscallEntry {
   if (n !== undefined) {
     const name = syscallName(arch, n);
     if (name === undefined) throw fail({ code: 'abi/unknown-syscall', message: `no syscall number ${word} on ${arch}`, hint: `see 'seccomptrace syscalls --arch ${arch}'` });
-    return { name, nr: n };
+    return { name, nr: resolveSyscall(arch, name) ?? n }; // x32: 1 and 0x40000001 both print the table's number
   }
   const r = parseSyscall(arch, word);
   if (!r.ok) throw r.error;
