@@ -48,33 +48,33 @@ function orThrow<T>(r: { ok: true; value: T } | { ok: false; error: SeccompTrace
 }
 
 /** One program: a .bpf or .s file, else a PROFILE (file or built-in name) with the install flags it asks for. */
-function loadProgram(arg: string, baseDir: string, shown: string, size: InputSize, io: CliIo): { raw: RawInsn[]; flags: number; program: ReturnType<typeof prepareProgram> } {
+async function loadProgram(arg: string, baseDir: string, shown: string, size: InputSize, io: CliIo): Promise<{ raw: RawInsn[]; flags: number; program: ReturnType<typeof prepareProgram> }> {
   const path = resolve(baseDir, arg);
   let raw: RawInsn[];
   let flags = 0;
   if (arg.endsWith('.bpf')) raw = orThrow(decodeProgram(readBytes(path, shown)), shown);
   else if (arg.endsWith('.s')) raw = orThrow(assemble(new TextDecoder().decode(readBytes(path, shown)), { file: shown }));
-  else ({ raw, flags } = compileProfileTarget(arg, baseDir, io));
+  else ({ raw, flags } = await compileProfileTarget(arg, baseDir, io));
   return { raw, flags, program: prepareProgram(raw, size) };
 }
 
 /** One program file (or PROFILE) as a one-filter linux-mode stack. */
-export function loadSingleTarget(target: string, io: CliIo, actionsLogged: ActionsLogged): LoadedTarget {
+export async function loadSingleTarget(target: string, io: CliIo, actionsLogged: ActionsLogged): Promise<LoadedTarget> {
   const stack = new FilterStack({ mode: 'linux', actionsLogged });
-  const { raw, flags, program } = loadProgram(target, io.cwd, target, 64, io);
+  const { raw, flags, program } = await loadProgram(target, io.cwd, target, 64, io);
   orThrow(stack.install(orThrow(program, target), flags), target);
   return { stack, kernelFilters: [{ program: encodeProgram(raw), flags }] };
 }
 
 /** A STACK.json: entries installed in order with the kernel's checks; paths relative to the file. */
-export function loadStackTarget(file: string, io: CliIo, liveActionsLogged: () => ActionsLogged): LoadedTarget {
+export async function loadStackTarget(file: string, io: CliIo, liveActionsLogged: () => ActionsLogged): Promise<LoadedTarget> {
   const path = resolve(io.cwd, file);
   const spec = orThrow(parseStackFile(new TextDecoder().decode(readBytes(path, file)), file));
   const stack = new FilterStack({ mode: spec.mode, actionsLogged: spec.actionsLogged ?? liveActionsLogged() });
   const kernelFilters: { program: Uint8Array; flags: number }[] = [];
   for (const e of spec.entries) {
     const shown = `${e.where} ${e.path}`;
-    const { raw, flags, program } = loadProgram(e.path, dirname(path), shown, e.kind === 'filter' ? 64 : 80, io);
+    const { raw, flags, program } = await loadProgram(e.path, dirname(path), shown, e.kind === 'filter' ? 64 : 80, io);
     const p = orThrow(program, shown);
     if (e.kind === 'filter') {
       orThrow(stack.install(p, e.flags | flags), shown);

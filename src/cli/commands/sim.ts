@@ -70,11 +70,11 @@ export const simCommand: Command = {
     const pos = [...positionals];
     let target;
     if (values.stack !== undefined) {
-      target = loadStackTarget(values.stack, io, live);
+      target = await loadStackTarget(values.stack, io, live);
     } else {
       const t = pos.shift();
       if (t === undefined) throw usage('missing TARGET', 'give a .bpf, .s or profile file, or --stack STACK.json');
-      target = loadSingleTarget(t, io, live());
+      target = await loadSingleTarget(t, io, live());
     }
 
     let cases: SimCase[];
