@@ -50,6 +50,7 @@ export type Effect =
   | { readonly kind: 'run' } // allow, log: the syscall executes
   | { readonly kind: 'return'; readonly value: number } // skipped; the return register holds `value` (−errno, or 0 for ERRNO(0))
   | { readonly kind: 'trap'; readonly siErrno: number } // SIGSYS to a handler, si_errno = data
+  /** `thread`: only the calling thread dies, or the whole process when it is the last live thread (kernel-semantics.md §2.4). */
   | { readonly kind: 'kill'; readonly scope: 'process' | 'thread'; readonly signal: number };
 
 export interface Decision {
