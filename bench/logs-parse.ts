@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { formatAuditLogLine, type SeccompEvent } from '../src/events/audit-record.js';
 import { enrich } from '../src/events/enrich.js';
-import { recordJson } from '../src/events/log-output.js';
+import { recordJsonLine } from '../src/events/log-output.js';
 import { LogStream } from '../src/events/log-stream.js';
 import { readLogFile } from '../src/linux/audit-log.js';
 
@@ -44,7 +44,7 @@ async function ours(path: string, full: boolean): Promise<{ ms: number; records:
   let n = 0;
   const s = new LogStream((item) => {
     n++;
-    if (full && item.kind === 'seccomp') JSON.stringify(recordJson(item.record, enrich(item.record)));
+    if (full && item.kind === 'seccomp') recordJsonLine(item.record, enrich(item.record));
   });
   const t0 = process.hrtime.bigint();
   await readLogFile(s, { follow: false }, path);

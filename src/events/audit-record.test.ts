@@ -137,3 +137,18 @@ test('property: format then parse gives the event back, in every form', () => {
     }),
   );
 });
+
+test('property: the direct JSON line equals JSON.stringify of the record object', async () => {
+  const { recordJson, recordJsonLine } = await import('./log-output.js');
+  fc.assert(
+    fc.property(arb, fc.option(fc.string(), { nil: undefined }), ({ ms, subj, ...e }, rule) => {
+      const ev: SeccompEvent = { ...e, time: `${Math.floor(ms / 1000)}.${String(ms % 1000).padStart(3, '0')}`, ...(subj === undefined ? {} : { subj }) };
+      for (const line of [formatAuditLogLine(ev), `${formatAuditLogLine(ev)}\x1dAUID="unset" UID="root" ARCH=x86_64`, formatKmsgLine(ev)]) {
+        const r = parseAuditLine(line);
+        if (!r.ok || r.value.kind !== 'seccomp') return false;
+        assert.equal(recordJsonLine(r.value, enrich(r.value), rule), JSON.stringify(recordJson(r.value, enrich(r.value), rule)));
+      }
+      return true;
+    }),
+  );
+});

@@ -36,6 +36,34 @@ export function recordJson(rec: SeccompRecord, e: Enrichment, rule?: string): Re
   return o;
 }
 
+/** Whether a printed decimal is a JSON-safe integer (the kernel prints no leading zeros; guard anyway). */
+function jsonInt(v: string): boolean {
+  const n = v.length;
+  if (n === 0 || n > 15) return false; // 15 digits stay below 2^53
+  let i = v.charCodeAt(0) === 45 ? 1 : 0;
+  if (i === n || (v.charCodeAt(i) === 48 && n > i + 1)) return false;
+  for (; i < n; i++) {
+    const c = v.charCodeAt(i);
+    if (c < 48 || c > 57) return false;
+  }
+  return true;
+}
+
+/** `JSON.stringify(recordJson(…))`, written directly (the object route was most of `logs --json`'s time). */
+export function recordJsonLine(rec: SeccompRecord, e: Enrichment, rule?: string): string {
+  const t = rec.time;
+  let s = `{"type":${rec.type},"time":${t === undefined ? 'null' : /^\d+\.\d+$/.test(t) ? String(Number(t)) : JSON.stringify(t)},"serial":${rec.serial ?? 'null'},"format":"${rec.format}"`;
+  const f = rec.fields;
+  for (const k in f) {
+    if (k === 'type' || k === 'time' || k === 'serial' || k === 'format') continue;
+    const v = f[k]!;
+    s += `,${JSON.stringify(k)}:${NUMERIC.has(k) && jsonInt(v) ? v : JSON.stringify(v)}`;
+  }
+  s += `,"archName":${e.archName === undefined ? 'null' : `"${e.archName}"`},"syscallName":${e.syscallName === undefined ? 'null' : JSON.stringify(e.syscallName)},"action":${e.action === undefined ? 'null' : `"${e.action}"`}`;
+  if (rule !== undefined) s += `,"rule":${JSON.stringify(rule)}`;
+  return `${s}}`;
+}
+
 /** A 1305 seccomp-logging record as JSON: `type time serial format op actions old-actions res`. */
 export function configJson(rec: ConfigRecord): Record<string, JsonValue> {
   const o: Record<string, JsonValue> = { type: rec.type, time: timeValue(rec.time), serial: rec.serial ?? null, format: rec.format };

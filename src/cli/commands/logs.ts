@@ -5,7 +5,7 @@ import { isAbsolute, resolve } from 'node:path';
 import { fail } from '../../errors.js';
 import type { ConfigRecord, SeccompRecord } from '../../events/audit-line.js';
 import { enrich } from '../../events/enrich.js';
-import { configJson, configText, LogSummary, recordJson, recordText } from '../../events/log-output.js';
+import { configJson, configText, LogSummary, recordJsonLine, recordText } from '../../events/log-output.js';
 import { LogStream, type LogItem, type LogStats } from '../../events/log-stream.js';
 import type { SourceOptions } from '../../events/log-source.js';
 import { AUDIT_LOG_PATH, readLogFile } from '../../linux/audit-log.js';
@@ -134,7 +134,7 @@ export const logsCommand: Command = {
       const e = enrich(rec);
       const rule = attributor?.(rec, e);
       if (o.summary) summary.add(rec, e, rule);
-      else out.push(`${o.json ? JSON.stringify(recordJson(rec, e, rule)) : recordText(rec, e, rule)}\n`);
+      else out.push(`${o.json ? recordJsonLine(rec, e, rule) : recordText(rec, e, rule)}\n`);
     };
     const emitConfig = (rec: ConfigRecord): void => {
       out.push(`${o.json ? JSON.stringify(configJson(rec)) : configText(rec)}\n`);
