@@ -215,8 +215,8 @@ function isStackFile(policy: string, io: CliIo): boolean {
   }
 }
 
-function stackTarget(file: string, io: CliIo, mode: 'linux' | 'proposed', o: { complain: boolean; logActions: ReadonlySet<ActionName> }): RunTarget {
-  const t = loadStackTarget(file, io, () => DEFAULT_ACTIONS_LOGGED);
+async function stackTarget(file: string, io: CliIo, mode: 'linux' | 'proposed', o: { complain: boolean; logActions: ReadonlySet<ActionName> }): Promise<RunTarget> {
+  const t = await loadStackTarget(file, io, () => DEFAULT_ACTIONS_LOGGED);
   if (t.stack.mode !== 'proposed' || mode !== 'proposed') {
     throw fail({ code: 'cli/stack-mode', where: file, message: 'run takes a filter stack in proposed mode only (it is lowered into one kernel filter)', hint: 'set "mode": "proposed" in the file and pass --mode proposed' });
   }
@@ -257,7 +257,7 @@ export const runCommand: Command = {
     if (via !== 'notify' && via !== 'kernel') throw fail({ code: 'cli/usage', usage: true, where: '--via', message: `unknown log path '${via}'`, hint: 'use notify or kernel' });
     const complain = values.complain === true || values.policy === undefined;
     const logActions = parseLogActions(values['log-actions']);
-    const stackRunner = values.policy !== undefined && isStackFile(values.policy, io) ? stackTarget(values.policy, io, mode, { complain, logActions }) : undefined;
+    const stackRunner = values.policy !== undefined && isStackFile(values.policy, io) ? await stackTarget(values.policy, io, mode, { complain, logActions }) : undefined;
     const plan = stackRunner === undefined ? loadPlan(values.policy ?? DOCKER_DEFAULT, io).plan : undefined;
     const jsonFd = values.json === undefined ? undefined : openSync(resolve(io.cwd, values.json), 'w');
     const events: RunEvent[] = [];

@@ -99,10 +99,10 @@ static void *loop(void *arg) {
   ioctl(n->listener, SECCOMP_IOCTL_NOTIF_SET_FLAGS, SECCOMP_USER_NOTIF_FD_SYNC_WAKE_UP);
   int fatal = 0;
   for (;;) {
-    struct pollfd p[3] = {{n->stopfd, POLLIN, 0}, {n->listener, POLLIN, 0}, {n->exited ? -1 : n->pidfd, POLLIN, 0}};
+    struct pollfd p[3] = {{n->listener, POLLIN, 0}, {n->stopfd, POLLIN, 0}, {n->exited ? -1 : n->pidfd, POLLIN, 0}};
     /* A racy read is fine: at worst one extra flush, or one IDLE_FLUSH_MS late. */
     int waiting = __atomic_load_n(&n->count, __ATOMIC_RELAXED) > 0 && !__atomic_load_n(&n->wake_pending, __ATOMIC_RELAXED);
-    int ready = poll(p, 3, waiting ? IDLE_FLUSH_MS : -1);
+    int ready = poll(p, 2, waiting ? IDLE_FLUSH_MS : -1);
     if (ready < 0) {
       if (errno == EINTR) continue;
       fatal = errno;
@@ -114,9 +114,8 @@ static void *loop(void *arg) {
       pthread_mutex_unlock(&n->mu);
       continue;
     }
-    if (p[0].revents) break;
-    if (p[2].revents & POLLIN) reap(n);
-    if (p[1].revents & POLLIN) {
+    if (p[1].revents) break;
+    if (p[0].revents & POLLIN) {
       struct seccomp_notif req;
       memset(&req, 0, sizeof req); /* RECV needs a zeroed buffer (check_zeroed_user) */
       if (ioctl(n->listener, SECCOMP_IOCTL_NOTIF_RECV, &req) != 0) {
@@ -145,7 +144,7 @@ static void *loop(void *arg) {
       push(n, &r);
       continue;
     }
-    if (p[1].revents & (POLLHUP | POLLERR)) break; /* no task uses the filter any more */
+    if (p[0].revents & (POLLHUP | POLLERR)) break; /* no task uses the filter any more */
   }
   if (!n->exited) {
     /* The tree is gone: the main child is a zombie or about to be; reap it for the status. */
