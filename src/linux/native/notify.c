@@ -99,7 +99,7 @@ static void *loop(void *arg) {
   ioctl(n->listener, SECCOMP_IOCTL_NOTIF_SET_FLAGS, SECCOMP_USER_NOTIF_FD_SYNC_WAKE_UP);
   int fatal = 0;
   for (;;) {
-    struct pollfd p[3] = {{n->listener, POLLIN, 0}, {n->stopfd, POLLIN, 0}, {n->exited ? -1 : n->pidfd, POLLIN, 0}};
+    struct pollfd p[2] = {{n->listener, POLLIN, 0}, {n->stopfd, POLLIN, 0}};
     /* A racy read is fine: at worst one extra flush, or one IDLE_FLUSH_MS late. */
     int waiting = __atomic_load_n(&n->count, __ATOMIC_RELAXED) > 0 && !__atomic_load_n(&n->wake_pending, __ATOMIC_RELAXED);
     int ready = poll(p, 2, waiting ? IDLE_FLUSH_MS : -1);
