@@ -269,7 +269,27 @@ function canonicalFields(body: string, start = 0, n = body.length): Record<strin
     canonicalEnd = end;
   }
   const v = scratch;
-  return { auid: v[0]!, uid: v[1]!, gid: v[2]!, ses: v[3]!, pid: v[4]!, comm: v[5]!, exe: v[6]!, sig: v[7]!, arch: v[8]!, syscall: v[9]!, compat: v[10]!, ip: v[11]!, code: v[12]! };
+  return new CanonicalFields(v[0]!, v[1]!, v[2]!, v[3]!, v[4]!, v[5]!, v[6]!, v[7]!, v[8]!, v[9]!, v[10]!, v[11]!, v[12]!);
+}
+
+/** The fields of a record in the kernel's exact layout: one class, so writers can rely on its keys. */
+export class CanonicalFields {
+  [key: string]: string;
+  constructor(
+    public auid: string,
+    public uid: string,
+    public gid: string,
+    public ses: string,
+    public pid: string,
+    public comm: string,
+    public exe: string,
+    public sig: string,
+    public arch: string,
+    public syscall: string,
+    public compat: string,
+    public ip: string,
+    public code: string,
+  ) {}
 }
 
 const AUDIT_LOG_STAMP = [...'type=SECCOMP msg=audit('].map((c) => c.charCodeAt(0));

@@ -1,6 +1,6 @@
 /** @module How `seccomptrace logs` prints a record: one JSON object with stable keys, one text line, or a summary by exe, syscall and action. */
 
-import type { ConfigRecord, SeccompRecord } from './audit-line.js';
+import { CanonicalFields, type ConfigRecord, type SeccompRecord } from './audit-line.js';
 import type { Enrichment } from './enrich.js';
 
 /** Fields that are printed as decimal numbers by the kernel (`%u`, `%d`, `%ld`) and become JSON numbers. */
@@ -49,17 +49,32 @@ function jsonInt(v: string): boolean {
   return true;
 }
 
+/** A JSON string literal: plain printable ASCII is quoted as is, anything else through JSON.stringify. */
+function q(v: string): string {
+  for (let i = 0; i < v.length; i++) {
+    const c = v.charCodeAt(i);
+    if (c < 0x20 || c > 0x7e || c === 0x22 || c === 0x5c) return JSON.stringify(v);
+  }
+  return `"${v}"`;
+}
+
 /** `JSON.stringify(recordJson(…))`, written directly (the object route was most of `logs --json`'s time). */
 export function recordJsonLine(rec: SeccompRecord, e: Enrichment, rule?: string): string {
   const t = rec.time;
   let s = `{"type":${rec.type},"time":${t === undefined ? 'null' : /^\d+\.\d+$/.test(t) ? String(Number(t)) : JSON.stringify(t)},"serial":${rec.serial ?? 'null'},"format":"${rec.format}"`;
   const f = rec.fields;
-  for (const k in f) {
-    if (k === 'type' || k === 'time' || k === 'serial' || k === 'format') continue;
-    const v = f[k]!;
-    s += `,${JSON.stringify(k)}:${NUMERIC.has(k) && jsonInt(v) ? v : JSON.stringify(v)}`;
+  if (f instanceof CanonicalFields && rec.format !== 'audit-enriched') {
+    // The kernel's layout: thirteen known keys in a fixed order.
+    const n = (v: string): string => (jsonInt(v) ? v : q(v));
+    s += `,"auid":${n(f.auid)},"uid":${n(f.uid)},"gid":${n(f.gid)},"ses":${n(f.ses)},"pid":${n(f.pid)},"comm":${q(f.comm)},"exe":${q(f.exe)},"sig":${n(f.sig)},"arch":${q(f.arch)},"syscall":${n(f.syscall)},"compat":${n(f.compat)},"ip":${q(f.ip)},"code":${q(f.code)}`;
+  } else {
+    for (const k in f) {
+      if (k === 'type' || k === 'time' || k === 'serial' || k === 'format') continue;
+      const v = f[k]!;
+      s += `,${q(k)}:${NUMERIC.has(k) && jsonInt(v) ? v : q(v)}`;
+    }
   }
-  s += `,"archName":${e.archName === undefined ? 'null' : `"${e.archName}"`},"syscallName":${e.syscallName === undefined ? 'null' : JSON.stringify(e.syscallName)},"action":${e.action === undefined ? 'null' : `"${e.action}"`}`;
+  s += `,"archName":${e.archName === undefined ? 'null' : `"${e.archName}"`},"syscallName":${e.syscallName === undefined ? 'null' : q(e.syscallName)},"action":${e.action === undefined ? 'null' : `"${e.action}"`}`;
   if (rule !== undefined) s += `,"rule":${JSON.stringify(rule)}`;
   return `${s}}`;
 }
