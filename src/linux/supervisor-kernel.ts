@@ -10,8 +10,8 @@ import { spawnFiltered } from './spawn.js';
 import { shellStatus } from './supervisor.js';
 import { lowerPlan, type RunPlan } from './supervisor-plan.js';
 
-/** Audit records carry no arguments: args is empty. */
-export interface KernelEvent { readonly pid: number; readonly arch: number; readonly nr: number; readonly args: readonly bigint[]; readonly timeNs: number }
+/** Audit records carry no arguments: args is empty; code is the record's action (no data bits). */
+export interface KernelEvent { readonly pid: number; readonly arch: number; readonly nr: number; readonly args: readonly bigint[]; readonly timeNs: number; readonly code: number }
 export interface KernelRunOptions {
   readonly command: string;
   readonly args: readonly string[];
@@ -25,9 +25,9 @@ export interface KernelRunOptions {
 
 /** `audit(SEC.MSEC:SERIAL): … pid=P … arch=HEX syscall=N …` (kernel-semantics §3.6). */
 function parse1326(text: string): KernelEvent | undefined {
-  const m = /^audit\((\d+)\.(\d+):\d+\):.* pid=(\d+) .* arch=([0-9a-f]+) syscall=(-?\d+) /.exec(text);
+  const m = /^audit\((\d+)\.(\d+):\d+\):.* pid=(\d+) .* arch=([0-9a-f]+) syscall=(-?\d+) .* code=0x([0-9a-f]+)$/.exec(text);
   if (m === null) return undefined;
-  return { timeNs: Number(m[1]) * 1e9 + Number(m[2]) * 1e6, pid: Number(m[3]), arch: parseInt(m[4] ?? '0', 16), nr: Number(m[5]), args: [] };
+  return { timeNs: Number(m[1]) * 1e9 + Number(m[2]) * 1e6, pid: Number(m[3]), arch: parseInt(m[4] ?? '0', 16), nr: Number(m[5]), args: [], code: parseInt(m[6] ?? '0', 16) >>> 0 };
 }
 
 function parentOf(pid: number): number | undefined {

@@ -4,7 +4,7 @@ import { closeSync, existsSync, openSync, readFileSync, writeSync } from 'node:f
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { ACTIONS, formatAction, type ActionName } from '../../abi/actions.js';
+import { ACTIONS, behaviour, formatAction, type ActionName } from '../../abi/actions.js';
 import { syscallName } from '../../abi/syscalls.js';
 import { FLAG_LOG, FLAG_NEW_LISTENER } from '../../engine/filter-flags.js';
 import { fail } from '../../errors.js';
@@ -16,7 +16,7 @@ import { makeSeccompData, type SeccompData } from '../../abi/seccomp-data.js';
 import { decodeProgram, encodeProgram } from '../../bpf/insn-codec.js';
 import { DEFAULT_ACTIONS_LOGGED } from '../../engine/actions-logged.js';
 import { loadStackTarget } from './sim-target.js';
-import { runViaKernel } from '../../linux/supervisor-kernel.js';
+import { runViaKernel, type KernelEvent } from '../../linux/supervisor-kernel.js';
 import type { CliIo, Command } from '../command.js';
 
 const USAGE = `usage: seccomptrace run [--policy PROFILE] [--complain] [--mode linux|proposed] [--via notify|kernel]
@@ -104,6 +104,7 @@ const archName = (a: number): string => (a === AUDIT_ARCH_X86_64 ? 'x86_64' : a 
 
 /** Named arguments for syscalls whose prototype we know (policy/policy-names.ts), else the non-zero prefix in hex. */
 function argList(e: RunEvent): string {
+  if (e.args.length === 0) return '…'; // audit records (--via kernel) carry no arguments
   const names = e.arch === AUDIT_ARCH_X86_64 ? ARG_NAMES[e.syscall] : undefined;
   if (names !== undefined) return names.map((n, i) => `${n}=${argText(e.args[i] ?? 0n)}`).join(', ');
   let n = e.args.length;
@@ -176,6 +177,17 @@ function liveCounter(io: CliIo, on: boolean, count: () => number): { clear(): st
       if (c !== '') io.stderr(c);
     },
   };
+}
+
+/**
+ * An audit record names the action the kernel took (code=, no data) but no arguments: the profile's
+ * attribution (made without them) stands when it agrees with the record, or, in complain mode, when
+ * the kernel logged (RET_LOG) what the profile would have denied.
+ */
+function kernelAttribution(plan: RunPlan, e: KernelEvent, complain: boolean): Attribution {
+  const a = attributeSyscall(plan, e.arch, e.nr, e.args);
+  if ((a.value & 0xffff0000) >>> 0 === e.code || (complain && e.code === 0x7ffc0000)) return a;
+  return { value: e.code, action: behaviour(e.code), rule: 'unknown (audit records carry no arguments)' };
 }
 
 /** The kernel side and the supervisor's answers for one run, from a profile or a proposed-mode stack. */
@@ -273,14 +285,12 @@ export const runCommand: Command = {
       pid: x.pid, arch: x.arch, nr: x.nr, args: x.args, timeNs: x.timeNs, attribution,
       syscall: (x.arch === AUDIT_ARCH_X86_64 ? syscallName('x86_64', x.nr) : x.arch === 0x40000003 ? syscallName('x86', x.nr) : undefined) ?? `syscall_${x.nr}`,
     });
-    const toEvent = (pid: number, arch: number, nr: number, a: readonly bigint[], timeNs: number): RunEvent =>
-      eventOf({ pid, arch, nr, args: a, timeNs }, plan === undefined ? { value: 0, action: 'allow', rule: '' } : attributeSyscall(plan, arch, nr, a));
     try {
       let status: number;
       let lost: number;
       if (via === 'kernel') {
         if (plan === undefined) throw fail({ code: 'cli/usage', usage: true, where: '--via kernel', message: 'a proposed-mode stack needs the supervisor', hint: 'use --via notify' });
-        const r = await runViaKernel({ command, args: cmdArgs, plan, mode, complain, logActions, onEvent: (e) => emit(toEvent(e.pid, e.arch, e.nr, e.args, e.timeNs)) });
+        const r = await runViaKernel({ command, args: cmdArgs, plan, mode, complain, logActions, onEvent: (e) => emit(eventOf(e, kernelAttribution(plan, e, complain))) });
         status = r.status;
         lost = r.lost;
       } else {
