@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { SeccompTraceError, type ErrorCode } from '../errors.js';
 
 /** Must equal ST_ABI_VERSION in src/linux/native/addon.c. */
-export const NATIVE_ABI_VERSION = 2;
+export const NATIVE_ABI_VERSION = 3;
 
 /** The plain shapes the C side takes and returns (see src/linux/native/*.c). */
 export interface NativeProbeRequest {
@@ -104,7 +104,6 @@ export interface NativeAddon {
   closeFd(fd: number): void;
   features(req: { actions: readonly number[]; flags: readonly number[] }): NativeFeatures;
   spawn(req: NativeSpawnRequest): NativeSpawned;
-  spawnError(errFd: number): { step: string; errno: number } | undefined;
   waitExit(pidfd: number, nohang: number): NativeExit | undefined;
   pidfdSignal(pidfd: number, signal: number): number;
   notifyStart(req: NativeNotifyStart): NotifierHandle;

@@ -1,6 +1,6 @@
 /** @module Spawn a program with seccomp filters installed between fork and exec (native), resolving it on PATH first. */
 
-import { accessSync, constants as fsConstants, statSync } from 'node:fs';
+import { accessSync, close as fsClose, constants as fsConstants, read as fsRead, statSync } from 'node:fs';
 import { delimiter, isAbsolute, join, resolve } from 'node:path';
 import { SeccompTraceError } from '../errors.js';
 import { callNative, hostErrnoName, type NativeSpawned } from './native.js';
@@ -49,9 +49,21 @@ export function spawnFiltered(req: SpawnRequest): Spawned {
   return callNative('spawn', (a) => a.spawn({ file, argv: [req.command, ...req.args], env: envList, cwd, filters: req.filters }));
 }
 
-/** Reads the close-on-exec pipe: undefined once exec happened, else the failed step as an error. */
-export function spawnFailure(command: string, errFd: number): SeccompTraceError | undefined {
-  const e = callNative('spawn', (a) => a.spawnError(errFd));
-  if (e === undefined) return undefined;
-  return new SeccompTraceError({ code: 'linux/spawn-failed', message: `${command}: ${e.step} failed in the child`, errno: hostErrnoName(e.errno) });
+/** spawn.c's STEP_* numbering of the child's steps before exec. */
+const SPAWN_STEPS = ['ok', 'sigmask', 'chdir', 'no_new_privs', 'seccomp', 'execve'] as const;
+
+/**
+ * Reads the close-on-exec error pipe off the JS thread (exec itself may need an answer from the
+ * supervisor): undefined once exec happened (EOF), else the failed step as an error. Closes the fd.
+ */
+export function readSpawnFailure(command: string, errFd: number): Promise<SeccompTraceError | undefined> {
+  return new Promise((resolve) => {
+    const buf = Buffer.alloc(8);
+    fsRead(errFd, buf, 0, 8, null, (e, n) => {
+      fsClose(errFd, () => undefined);
+      if (e !== null || n !== 8) return resolve(undefined);
+      const step = SPAWN_STEPS[buf.readInt32LE(0)] ?? 'an unknown step';
+      resolve(new SeccompTraceError({ code: 'linux/spawn-failed', message: `${command}: ${step} failed in the child`, errno: hostErrnoName(buf.readInt32LE(4)) }));
+    });
+  });
 }

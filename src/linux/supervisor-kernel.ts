@@ -6,7 +6,7 @@ import { FLAG_LOG } from '../engine/filter-flags.js';
 import { SeccompTraceError } from '../errors.js';
 import { AUDIT_SECCOMP, openAuditReadlog, type AuditReader } from './audit-netlink.js';
 import { callNative } from './native.js';
-import { spawnFiltered } from './spawn.js';
+import { readSpawnFailure, spawnFiltered } from './spawn.js';
 import { shellStatus } from './supervisor.js';
 import { lowerPlan, type RunPlan } from './supervisor-plan.js';
 
@@ -69,6 +69,7 @@ export async function runViaKernel(o: KernelRunOptions): Promise<{ status: numbe
   try {
     reader.read(0);
     const sp = spawnFiltered({ command: o.command, args: o.args, filters: [{ program: side.program, flags: FLAG_LOG }] });
+    const spawnErr = readSpawnFailure(o.command, sp.errFd);
     const known = new Set<number>([sp.pid]);
     const take = (ms: number): void => {
       for (const m of reader.read(ms)) {
@@ -82,10 +83,9 @@ export async function runViaKernel(o: KernelRunOptions): Promise<{ status: numbe
       const ex = callNative('kernel run', (a) => a.waitExit(sp.pidfd, 1));
       if (ex !== undefined) {
         take(100); // audit_log_end sends synchronously; collect the tail still queued
-        callNative('kernel run', (a) => {
-          a.closeFd(sp.pidfd);
-          a.closeFd(sp.errFd);
-        });
+        callNative('kernel run', (a) => a.closeFd(sp.pidfd));
+        const se = await spawnErr;
+        if (se !== undefined) throw se;
         return { status: shellStatus(ex), lost: reader.overruns };
       }
       await new Promise((r) => setImmediate(r));

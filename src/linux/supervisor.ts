@@ -1,10 +1,9 @@
 /** @module The USER_NOTIF supervisor: spawn under filters, let the native thread answer log-only
  * notifications, decide the rest in JavaScript, collect every record, pass the exit status through. */
 
-import { read as fsRead, close as fsClose } from 'node:fs';
 import { SeccompTraceError } from '../errors.js';
 import { callNative, decodeNotifyRecords, hostErrnoName, native, type NativeExit, type NativeNotifyRecord, type NotifierHandle } from './native.js';
-import { spawnFiltered, type SpawnRequest } from './spawn.js';
+import { readSpawnFailure, spawnFiltered, type SpawnRequest } from './spawn.js';
 
 export type NotifyRecord = NativeNotifyRecord;
 /** What JavaScript answers for a record the native table marked "ask". */
@@ -51,20 +50,6 @@ export function shellStatus(e: NativeExit): number {
   return e.exited ? e.code : 128 + e.code;
 }
 
-/** Reads the close-on-exec error pipe off the JS thread (exec itself may need an answer from us). */
-function readSpawnError(command: string, fd: number): Promise<SeccompTraceError | undefined> {
-  return new Promise((resolve) => {
-    const buf = Buffer.alloc(8);
-    fsRead(fd, buf, 0, 8, null, (err, n) => {
-      fsClose(fd, () => undefined);
-      if (err !== null || n !== 8) return resolve(undefined);
-      const steps = ['ok', 'sigmask', 'chdir', 'no_new_privs', 'seccomp', 'execve'];
-      const step = steps[buf.readInt32LE(0)] ?? 'unknown step';
-      resolve(new SeccompTraceError({ code: 'linux/spawn-failed', message: `${command}: ${step} failed in the child`, errno: hostErrnoName(buf.readInt32LE(4)) }));
-    });
-  });
-}
-
 function answer(listenerFd: number, rec: NotifyRecord, v: Verdict, sigsysSent: Set<number>): void {
   const a = native();
   switch (v.kind) {
@@ -94,7 +79,7 @@ function answer(listenerFd: number, rec: NotifyRecord, v: Verdict, sigsysSent: S
 /** Runs the program to completion under the filters; resolves when every task using the filter is gone. */
 export function supervise(o: SuperviseOptions): Promise<SuperviseResult> {
   const sp = spawnFiltered(o);
-  const spawnErr = readSpawnError(o.command, sp.errFd);
+  const spawnErr = readSpawnFailure(o.command, sp.errFd);
   const closeAll = (): void => {
     callNative('supervisor', (a) => {
       if (sp.listenerFd >= 0) a.closeFd(sp.listenerFd);

@@ -2,7 +2,7 @@
 #include "common.h"
 
 /* Bump when any export's shape changes; src/linux/native.ts checks it. */
-#define ST_ABI_VERSION 2
+#define ST_ABI_VERSION 3
 
 static void export_fn(napi_env env, napi_value exports, const char *name, napi_callback cb) {
   napi_value fn;
@@ -19,7 +19,6 @@ NAPI_MODULE_INIT() {
   export_fn(env, exports, "closeFd", st_close_fd);
   export_fn(env, exports, "features", st_features);
   export_fn(env, exports, "spawn", st_spawn);
-  export_fn(env, exports, "spawnError", st_spawn_error);
   export_fn(env, exports, "waitExit", st_wait_exit);
   export_fn(env, exports, "pidfdSignal", st_pidfd_signal);
   export_fn(env, exports, "notifyStart", st_notify_start);

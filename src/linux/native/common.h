@@ -39,7 +39,6 @@ napi_value st_audit_read(napi_env env, napi_callback_info info);
 napi_value st_close_fd(napi_env env, napi_callback_info info);
 napi_value st_features(napi_env env, napi_callback_info info);
 napi_value st_spawn(napi_env env, napi_callback_info info);
-napi_value st_spawn_error(napi_env env, napi_callback_info info);
 napi_value st_wait_exit(napi_env env, napi_callback_info info);
 napi_value st_pidfd_signal(napi_env env, napi_callback_info info);
 napi_value st_notify_start(napi_env env, napi_callback_info info);

@@ -27,7 +27,7 @@ struct spawn_page {
 struct child_error {
   int32_t step, err;
 };
-static const char *const STEPS[] = {"ok", "sigmask", "chdir", "no_new_privs", "seccomp", "execve"};
+/* The numbering src/linux/spawn.ts SPAWN_STEPS decodes. */
 enum { STEP_SIGMASK = 1, STEP_CHDIR, STEP_NNP, STEP_SECCOMP, STEP_EXEC };
 
 struct spawn_req {
@@ -111,7 +111,7 @@ static napi_value fail_cleanup(struct spawn_req *r, napi_value v) {
 }
 
 /* spawn({file, argv, env, cwd, filters:[{program, flags}]}) → {pid, pidfd, listenerFd, errFd}.
- * errFd: read end of the close-on-exec pipe; EOF = exec happened, 8 bytes = {step, errno}. */
+ * errFd: read end of the close-on-exec pipe; EOF = exec happened, 8 bytes = {i32 step, i32 errno}. */
 napi_value st_spawn(napi_env env, napi_callback_info info) {
   size_t argc = 1;
   napi_value argv[1], v, filters;
@@ -209,27 +209,6 @@ napi_value st_spawn(napi_env env, napi_callback_info info) {
   st_set_int(env, out, "pidfd", pidfd);
   st_set_int(env, out, "listenerFd", listener);
   st_set_int(env, out, "errFd", pipefd[0]);
-  return out;
-}
-
-/* spawnError(errFd) → undefined (exec happened: EOF) or {step, errno}. Blocks until EOF or data:
- * call it once the listener is being served, since exec itself may be notified. */
-napi_value st_spawn_error(napi_env env, napi_callback_info info) {
-  size_t argc = 1;
-  napi_value argv[1];
-  int64_t fd;
-  napi_get_cb_info(env, info, &argc, argv, NULL, NULL);
-  if (argc < 1 || napi_get_value_int64(env, argv[0], &fd) != napi_ok) return st_throw_arg(env, "argument check (spawnError(fd))");
-  struct child_error ce;
-  ssize_t n;
-  do n = read((int)fd, &ce, sizeof ce);
-  while (n < 0 && errno == EINTR);
-  close((int)fd);
-  if (n != (ssize_t)sizeof ce) return NULL;
-  napi_value out;
-  napi_create_object(env, &out);
-  st_set_str(env, out, "step", ce.step > 0 && ce.step <= STEP_EXEC ? STEPS[ce.step] : "unknown");
-  st_set_int(env, out, "errno", ce.err);
   return out;
 }
 
