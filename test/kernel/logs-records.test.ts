@@ -8,7 +8,7 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -242,6 +242,46 @@ test('seccomptrace logs --source netlink --json prints the record of our child w
     { type: 1326, time: 0, serial: 0, format: 'netlink', auid: Number(loginIds().auid), uid: 0, gid: 0, ses: Number(loginIds().ses), pid, comm: 'st-cli', exe: pythonExe(),
       sig: 0, arch: 'c000003e', syscall: 110, compat: 0, ip: '', code: '0x50000', archName: 'x86_64', syscallName: 'getppid', action: 'errno' },
   );
+});
+
+const JOURNALD = '/lib/systemd/systemd-journald';
+const journaldSkip = skip !== false ? skip : !existsSync(JOURNALD) ? 'systemd-journald is not installed' : existsSync('/run/systemd/journal') ? 'a journald already runs here; not disturbing it' : false;
+
+test('journald lines — its audit transport ("audit[PID]: SECCOMP …") and the kernel log ("kernel: audit: type=1326 …") — parse exact', { skip: journaldSkip }, async () => {
+  // journald (Debian's, run by hand: no systemd here) reads the audit multicast group and /dev/kmsg
+  // itself. What it creates under /run is removed afterwards.
+  const created = ['/run/log', '/run/systemd/journal'].filter((d) => !existsSync(d));
+  const jd = spawn(JOURNALD, [], { stdio: 'ignore' });
+  try {
+    assert.ok(await waitFor(() => existsSync('/run/systemd/journal/socket'), 5000), 'journald did not start');
+    await new Promise((r) => setTimeout(r, 300));
+    const { made, net } = makeRecords();
+    await new Promise((r) => setTimeout(r, 1000));
+    for (const mode of ['short', 'short-iso'] as const) {
+      const out = spawnSync('journalctl', ['--no-pager', '-o', mode], { encoding: 'utf8' }).stdout.split('\n');
+      let kernelLines = 0;
+      for (const m of made) {
+        const jl = out.find((l) => l.includes(`audit[${m.pid}]: SECCOMP `));
+        assert.ok(jl !== undefined, `${mode}: no audit-transport line for ${m.action}`);
+        const r = parsed(jl)!;
+        assert.equal(r.format, 'journal');
+        const truth = net.get(m.pid)!;
+        assert.deepEqual({ ...r.fields }, { ...expected(m), ip: truth.fields['ip']! }, `${mode} journal ${m.action}`);
+        assert.equal(enrich(r).action, m.action);
+        const kl = out.find((l) => l.includes(' kernel: audit: type=1326 ') && l.includes(` pid=${m.pid} `));
+        if (kl === undefined) continue; // the kernel log copy may be rate-limited (printk_ratelimit)
+        const k = parsed(kl)!;
+        assert.equal(k.format, 'syslog');
+        checkExact(m, k, truth, `${mode} kernel`);
+        kernelLines++;
+      }
+      console.log(`journalctl -o ${mode}: ${made.length} audit-transport lines, ${kernelLines} kernel-log lines of ours`);
+    }
+  } finally {
+    jd.kill('SIGTERM');
+    await new Promise<void>((r) => (jd.exitCode !== null ? r() : jd.once('exit', () => r())));
+    for (const d of created) rmSync(d, { recursive: true, force: true });
+  }
 });
 
 floodTest();
