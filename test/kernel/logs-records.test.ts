@@ -254,7 +254,8 @@ test('journald lines — its audit transport ("audit[PID]: SECCOMP …") and the
   const jd = spawn(JOURNALD, [], { stdio: 'ignore' });
   try {
     assert.ok(await waitFor(() => existsSync('/run/systemd/journal/socket'), 5000), 'journald did not start');
-    await new Promise((r) => setTimeout(r, 300));
+    // A fresh printk rate-limit interval, so the kernel-log copies have a chance to be printed.
+    await new Promise((r) => setTimeout(r, Number(readFileSync('/proc/sys/kernel/printk_ratelimit', 'utf8')) * 1000 + 300));
     const { made, net } = makeRecords();
     await new Promise((r) => setTimeout(r, 1000));
     for (const mode of ['short', 'short-iso'] as const) {
