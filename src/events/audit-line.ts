@@ -50,7 +50,6 @@ function bad(message: string): SeccompTraceError {
   return fail({ code: 'events/bad-record', message, hint: 'the line looks like a seccomp record but is cut or malformed' });
 }
 
-
 /** Classifies the text in front of the `audit(` stamp (or of the journald `SECCOMP ` word). */
 function formatOf(head: string): LineFormat {
   if (head === '') return 'netlink';
@@ -111,10 +110,10 @@ export function parseAuditLine(line: string, netlinkType?: number): Result<Parse
   } else {
     // journald's audit transport: "… audit[PID]: SECCOMP auid=…" (no stamp; time is the journal's).
     const j = /(?:^|\s)(SECCOMP|ANOM_ABEND|CONFIG_CHANGE) (?=\w+=)/.exec(line);
-    if (j === null) return netlinkType === undefined ? OK_OTHER : parseBody('', line, netlinkType, 'netlink', undefined, undefined, false);
+    if (j === null) return netlinkType === undefined ? OK_OTHER : parseBody(line, netlinkType, 'netlink', undefined, undefined, false);
     head = line.slice(0, j.index + (j[0].startsWith(' ') ? 1 : 0));
     body = line.slice(j.index + j[0].length);
-    return parseBody(head, body, TYPE_NAMES[j[1]!]!, head === '' ? 'netlink' : 'journal', undefined, undefined, false);
+    return parseBody(body, TYPE_NAMES[j[1]!]!, head === '' ? 'netlink' : 'journal', undefined, undefined, false);
   }
   let type = netlinkType;
   const t = head.indexOf('type=');
@@ -128,11 +127,10 @@ export function parseAuditLine(line: string, netlinkType?: number): Result<Parse
   if (type === undefined) return OK_OTHER;
   let format = formatOf(head);
   if (format === 'audit' && interpreted) format = 'ausearch';
-  return parseBody(head, body, type, format, time, serial, interpreted);
+  return parseBody(body, type, format, time, serial, interpreted);
 }
 
-function parseBody(head: string, body: string, type: number, format: LineFormat, time: string | undefined, serial: number | undefined, interpreted: boolean): Result<ParsedLine, SeccompTraceError> {
-  void head;
+function parseBody(body: string, type: number, format: LineFormat, time: string | undefined, serial: number | undefined, interpreted: boolean): Result<ParsedLine, SeccompTraceError> {
   if (type !== AUDIT_SECCOMP && type !== AUDIT_ANOM_ABEND && type !== AUDIT_CONFIG_CHANGE) return OK_OTHER;
   let fields: Record<string, string> | undefined = type === AUDIT_SECCOMP && !interpreted ? canonicalFields(body) : undefined;
   let gs: number;
@@ -159,7 +157,6 @@ function parseBody(head: string, body: string, type: number, format: LineFormat,
   for (const k of REQUIRED) if (fields[k] === undefined) return err(bad(`seccomp record without ${k}=`));
   return ok({ kind: 'seccomp', type, format: fmt, time, serial, fields, interpreted });
 }
-
 
 const AUDIT_LOG_STAMP = [...'type=SECCOMP msg=audit('].map((c) => c.charCodeAt(0));
 
