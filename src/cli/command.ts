@@ -14,9 +14,14 @@ export interface CliIo {
 }
 
 export interface Command {
-  readonly name: string;
-  readonly summary: string;
   readonly usage: string;
   /** Returns the exit code. Throws SeccompTraceError for user errors (exit 1, or 2 when `usage`). */
   run(args: readonly string[], io: CliIo): Promise<number>;
+}
+
+/** A verb as the registry lists it; the module behind it is imported only when the verb runs. */
+export interface CommandEntry {
+  readonly name: string;
+  readonly summary: string;
+  load(): Promise<Command>;
 }

@@ -17,11 +17,12 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
     (verb === undefined ? io.stderr : io.stdout)(helpText());
     return verb === undefined ? 2 : 0;
   }
-  const cmd = COMMANDS.find((c) => c.name === verb);
-  if (cmd === undefined) {
+  const entry = COMMANDS.find((c) => c.name === verb);
+  if (entry === undefined) {
     io.stderr(`seccomptrace: unknown command '${verb}'; run 'seccomptrace --help' for the list\n`);
     return 2;
   }
+  const cmd = await entry.load();
   if (rest.includes('--help') || rest.includes('-h')) {
     const dd = rest.indexOf('--');
     const h = rest.findIndex((a) => a === '--help' || a === '-h');
@@ -34,12 +35,12 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
     return await cmd.run(rest, io);
   } catch (e) {
     if (isSeccompTraceError(e)) {
-      io.stderr(`seccomptrace ${cmd.name}: ${e.format()}\n`);
+      io.stderr(`seccomptrace ${entry.name}: ${e.format()}\n`);
       if (io.env['SECCOMPTRACE_DEBUG'] === '1' && e.stack !== undefined) io.stderr(`${e.stack}\n`);
       return e.usage ? 2 : 1;
     }
     const msg = e instanceof Error ? e.message : String(e);
-    io.stderr(`seccomptrace ${cmd.name}: internal error: ${msg} (please report; SECCOMPTRACE_DEBUG=1 shows the stack)\n`);
+    io.stderr(`seccomptrace ${entry.name}: internal error: ${msg} (please report; SECCOMPTRACE_DEBUG=1 shows the stack)\n`);
     if (io.env['SECCOMPTRACE_DEBUG'] === '1' && e instanceof Error && e.stack !== undefined) io.stderr(`${e.stack}\n`);
     return 70;
   }

@@ -16,8 +16,6 @@ Assembles FILE.s (syntax: docs/asm.md; '-' reads stdin) into raw struct sock_fil
   -o, --output OUT.bpf   where to write the bytes`;
 
 export const asmCommand: Command = {
-  name: 'asm',
-  summary: 'assemble BPF text into raw sock_filter bytes',
   usage: USAGE,
   async run(args, io) {
     let parsed;

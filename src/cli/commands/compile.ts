@@ -114,8 +114,6 @@ function json(c: CompiledProfile & { readonly loaded: LoadedProfile }): string {
 }
 
 export const compileCommand: Command = {
-  name: 'compile',
-  summary: 'compile an OCI/Docker profile or a policy file to seccomp BPF',
   usage: USAGE,
   async run(args, io) {
     let parsed;

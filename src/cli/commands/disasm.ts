@@ -15,8 +15,6 @@ back into the same bytes, with syscall, arch and action names in comments.
   --arch ARCH   name syscalls for ARCH before the program checks the arch itself`;
 
 export const disasmCommand: Command = {
-  name: 'disasm',
-  summary: 'disassemble raw sock_filter bytes into annotated text',
   usage: USAGE,
   async run(args, io) {
     let parsed;

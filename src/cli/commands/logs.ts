@@ -105,8 +105,6 @@ export function statsLine(s: LogStats, samples: readonly string[]): string | und
 }
 
 export const logsCommand: Command = {
-  name: 'logs',
-  summary: 'read seccomp audit records from kmsg, netlink, audit.log, a file or stdin',
   usage: USAGE,
   async run(args, io: CliIo) {
     const o = options(args);

@@ -248,8 +248,6 @@ async function stackTarget(file: string, io: CliIo, mode: 'linux' | 'proposed', 
 }
 
 export const runCommand: Command = {
-  name: 'run',
-  summary: 'run a program under a profile and report its seccomp events (no privilege needed)',
   usage: USAGE,
   async run(args, io) {
     const { values, positionals } = parseArgs({

@@ -32,8 +32,6 @@ prints what the kernel shows: {"outcome":"returned"|"trap"|"killed", "return","e
 const NEG = '\u0000neg:';
 
 export const simCommand: Command = {
-  name: 'sim',
-  summary: 'simulate syscalls against a filter, profile or filter stack (linux or proposed semantics)',
   usage: USAGE,
   async run(argv, io) {
     const { values, positionals: rawPos } = parseOrUsage(() =>

@@ -26,8 +26,6 @@ function lookUp(arch: ArchName, word: string): SyscallEntry {
 }
 
 export const syscallsCommand: Command = {
-  name: 'syscalls',
-  summary: 'print the syscall table of an arch, or look names and numbers up',
   usage: USAGE,
   async run(args, io) {
     let parsed;

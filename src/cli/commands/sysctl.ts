@@ -17,8 +17,6 @@ user_notif trace log; 'allow' is refused; parsing stops at the first empty token
 const NAMES = ['actions_avail', 'actions_logged'];
 
 export const sysctlCommand: Command = {
-  name: 'sysctl',
-  summary: 'show kernel.seccomp.actions_avail/actions_logged, or set actions_logged',
   usage: USAGE,
   async run(args, io) {
     let positionals: string[];

@@ -13,8 +13,6 @@ Checks each program as seccomp(SECCOMP_SET_MODE_FILTER) does and prints one line
 such as length 0 or 4097). Exit status 0 iff every file is ok. FILE.s files are assembled first.`;
 
 export const verifyCommand: Command = {
-  name: 'verify',
-  summary: "check programs with the kernel's seccomp filter rules",
   usage: USAGE,
   async run(args, io) {
     let parsed;
