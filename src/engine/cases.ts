@@ -4,6 +4,7 @@ import { parseArch, type ArchInfo } from '../abi/arch.js';
 import { makeSeccompData, type SeccompData } from '../abi/seccomp-data.js';
 import { parseSyscall } from '../abi/syscalls.js';
 import { fail, type SeccompTraceError } from '../errors.js';
+import { parseJson, plainJson } from '../json-lossless.js';
 import { err, ok, type Result } from '../result.js';
 
 export interface SimCase {
@@ -28,11 +29,11 @@ export function readCases(text: string, file: string, defaultArch: ArchInfo): Re
   if (trimmed === '') return err(fail({ code: 'engine/no-cases', where: file, message: 'no cases in the file', hint: 'write a JSON array of cases or one JSON object a line' }));
   const out: SimCase[] = [];
   if (trimmed.startsWith('[')) {
-    const parsed = parseJsonExact(text);
-    if (!parsed.ok) return err(fail({ code: 'engine/bad-cases-json', where: file, message: `not valid JSON: ${parsed.error}`, hint: 'write a JSON array of case objects' }));
-    const arr = parsed.value as unknown[];
+    const parsed = parseJson(text, 'engine/bad-cases-json');
+    if (!parsed.ok) return err(withHint(parsed.error.at(file), 'write a JSON array of case objects'));
+    const arr = parsed.value.kind === 'array' ? parsed.value.items : [];
     for (let i = 0; i < arr.length; i++) {
-      const c = readCase(arr[i], `${file}#/${i}`, defaultArch);
+      const c = readCase(plainJson(arr[i]!), `${file}#/${i}`, defaultArch);
       if (!c.ok) return c;
       out.push(c.value);
     }
@@ -40,16 +41,20 @@ export function readCases(text: string, file: string, defaultArch: ArchInfo): Re
   }
   const lines = text.split('\n');
   for (let n = 0; n < lines.length; n++) {
-    const line = lines[n]!.trim();
-    if (line === '') continue;
-    const where = `${file}:${n + 1}`;
-    const parsed = parseJsonExact(line);
-    if (!parsed.ok) return err(fail({ code: 'engine/bad-cases-json', where, message: `not valid JSON: ${parsed.error}`, hint: 'one JSON object a line (JSON lines), or a JSON array' }));
-    const c = readCase(parsed.value, where, defaultArch);
+    const line = lines[n]!;
+    if (line.trim() === '') continue;
+    const parsed = parseJson(line, 'engine/bad-cases-json', n + 1);
+    if (!parsed.ok) return err(withHint(parsed.error.at(file), 'one JSON object a line (JSON lines), or a JSON array'));
+    const c = readCase(plainJson(parsed.value), `${file}:${n + 1}`, defaultArch);
     if (!c.ok) return c;
     out.push(c.value);
   }
   return ok(out);
+}
+
+/** The reader's own hint where the JSON error has none (its hints are more specific). */
+function withHint(e: SeccompTraceError, hint: string): SeccompTraceError {
+  return e.hint !== undefined ? e : fail({ code: e.code, message: e.message, hint, ...(e.where === undefined ? {} : { where: e.where }) });
 }
 
 /** One case object; `where` names it in errors. */
@@ -116,40 +121,4 @@ export function toU64(v: unknown): bigint | undefined {
   const n = toBig(v);
   if (n === undefined || n > U64_MAX || n < -(1n << 63n)) return undefined;
   return BigInt.asUintN(64, n);
-}
-
-/**
- * JSON.parse with integer literals kept exact: a literal too long for a double is turned into a
- * bigint (JSON has no integer size limit; DESIGN.md: 64-bit values are exact in JSON too).
- */
-export function parseJsonExact(text: string): Result<unknown, string> {
-  let quoted = '';
-  let i = 0;
-  let last = 0;
-  while (i < text.length) {
-    const ch = text[i]!;
-    if (ch === '"') {
-      i++;
-      while (i < text.length && text[i] !== '"') i += text[i] === '\\' ? 2 : 1;
-      i++;
-      continue;
-    }
-    if (ch === '-' || (ch >= '0' && ch <= '9')) {
-      const m = /^-?\d+(\.\d+)?([eE][+-]?\d+)?/.exec(text.slice(i));
-      const lit = m?.[0] ?? ch;
-      if (m !== null && m[1] === undefined && m[2] === undefined && !Number.isSafeInteger(Number(lit))) {
-        quoted += `${text.slice(last, i)}"\\u0000big:${lit}"`; // escaped NUL: no real string starts so
-        last = i + lit.length;
-      }
-      i += lit.length;
-      continue;
-    }
-    i++;
-  }
-  quoted += text.slice(last);
-  try {
-    return ok(JSON.parse(quoted, (_k, v: unknown) => (typeof v === 'string' && v.startsWith('\u0000big:') ? BigInt(v.slice(5)) : v)));
-  } catch (e) {
-    return err(e instanceof Error ? e.message : String(e));
-  }
 }

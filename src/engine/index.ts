@@ -29,7 +29,7 @@ export { InputWords } from './input-words.js';
 export { logDataWords, SECCOMP_LOG_DATA_SIZE, LOG_DATA_OFFSETS } from './log-data.js';
 export { recordSinks, configChangeRecorded } from './audit-route.js';
 export type { AuditState, RecordSink } from './audit-route.js';
-export { readCases, readCase, parseJsonExact } from './cases.js';
+export { readCases, readCase } from './cases.js';
 export type { SimCase } from './cases.js';
 export { parseStackFile } from './stack-file.js';
 export type { StackFile, StackFileEntry } from './stack-file.js';

@@ -1,9 +1,9 @@
 /** @module STACK.json (DESIGN.md): a filter stack described as installed, oldest first — parsed and checked, paths left for the caller to load. */
 
 import { fail, type SeccompTraceError } from '../errors.js';
+import { parseJson, plainJson } from '../json-lossless.js';
 import { err, ok, type Result } from '../result.js';
 import { actionsLoggedFromNames, type ActionsLogged } from './actions-logged.js';
-import { parseJsonExact } from './cases.js';
 import type { Mode } from './evaluation.js';
 import { flagsFromNames } from './filter-flags.js';
 import { DEFAULT_RING_CAPACITY } from './ring-buffer.js';
@@ -25,9 +25,9 @@ const TOP_KEYS = ['mode', 'actionsLogged', 'stack'];
 export function parseStackFile(text: string, file: string): Result<StackFile, SeccompTraceError> {
   const bad = (ptr: string, message: string, hint?: string): Result<StackFile, SeccompTraceError> =>
     err(fail({ code: 'engine/bad-stack', where: `${file}#${ptr}`, message, ...(hint === undefined ? {} : { hint }) }));
-  const parsed = parseJsonExact(text);
-  if (!parsed.ok) return err(fail({ code: 'engine/bad-stack', where: file, message: `not valid JSON: ${parsed.error}` }));
-  const v = parsed.value;
+  const parsed = parseJson(text, 'engine/bad-stack');
+  if (!parsed.ok) return err(parsed.error.at(file));
+  const v = plainJson(parsed.value);
   if (typeof v !== 'object' || v === null || Array.isArray(v)) return bad('', 'a stack file is a JSON object', '{"mode":"linux","stack":[{"filter":"f.bpf"}]}');
   const o = v as Record<string, unknown>;
   for (const k of Object.keys(o)) if (!TOP_KEYS.includes(k)) return bad(`/${k}`, `unknown key '${k}'`, `use ${TOP_KEYS.join(', ')}`);

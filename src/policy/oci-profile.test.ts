@@ -5,7 +5,6 @@ import assert from 'node:assert/strict';
 import { parseOciProfile } from './oci-profile.js';
 import { flattenOci, DOCKER_DEFAULT_CAPS } from './oci-flatten.js';
 import { compile } from './compile.js';
-import { parseJson } from './json-lossless.js';
 
 const CTX = { hostArch: 'x86_64' as const, caps: DOCKER_DEFAULT_CAPS, kernel: '6.18' };
 
@@ -82,10 +81,4 @@ test('SCMP_ACT_NOTIFY with listenerPath: refused with what runc would do', () =>
   assert.equal(c.ok, false);
   if (!c.ok) assert.match(c.error.format(), /SCMP_ACT_NOTIFY, which needs a supervisor on the listener fd \(runc would send it to '\/run\/l.sock' and fail to start the container if nothing listens there\)/);
   assert.ok(compile(f.value.policy, { hostArch: 'x86_64', allowNotify: true }).ok);
-});
-
-test('JSON reader: strings with escapes, floats, nested positions', () => {
-  const r = parseJson('{"a": "x\\n\\u0041", "b": [1.5, -2, true, null]}');
-  assert.ok(r.ok);
-  assert.equal(r.value.kind, 'object');
 });

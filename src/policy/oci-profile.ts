@@ -11,7 +11,7 @@ import { fail, type SeccompTraceError } from '../errors.js';
 import { err, ok, type Result } from '../result.js';
 import type { CmpOp } from './arg-tree.js';
 import { FILTER_FLAGS, type FilterFlagName, type Warning } from './ir.js';
-import { field, parseJson, posText, type JsonValue } from './json-lossless.js';
+import { field, parseJson, posText, type JsonValue } from '../json-lossless.js';
 
 export interface OciArg {
   readonly index: number;
@@ -254,7 +254,7 @@ function profile(root: JsonValue): OciProfile {
 
 /** Parses OCI/Docker seccomp JSON text. Error `where` is `LINE:COL`; prefix the file with `.at(file)`. */
 export function parseOciProfile(text: string): Result<OciProfile, SeccompTraceError> {
-  const j = parseJson(text);
+  const j = parseJson(text, 'policy/bad-json');
   if (!j.ok) return j;
   try {
     return ok(profile(j.value));

@@ -52,6 +52,7 @@ put('layer-linux.json', JSON.stringify({ stack: [{ filter: 'allow.s' }, { logLay
 put('rejected.json', JSON.stringify({ stack: [{ filter: 'misaligned.bpf' }] }));
 put('bad-cases.jsonl', '{"syscall":"getpid"}\n{"syscall":\n');
 put('bad-arg.json', '[{"syscall":"getpid","args":[1.5]}]');
+put('bad-stack.json', '{\n  "stack": [{"filter": "allow.s"}\n}\n');
 
 const sim = (...argv: string[]) => runCli(['sim', ...argv], { cwd: dir });
 
@@ -120,8 +121,9 @@ const BAD: readonly (readonly [string, readonly string[], string, number])[] = [
   ['unknown flag', ['--stack', 'bad-flag.json', 'getpid'], "seccomptrace sim: bad-flag.json#/stack/0/flags: unknown filter flag 'logg'; use tsync, log, spec_allow, new_listener, tsync_esrch, wait_killable_recv", 1],
   ['missing filter file in a stack', ['--stack', 'missing.json', 'getpid'], 'seccomptrace sim: missing.json#/stack/0 nope.bpf: no such file (ENOENT); check the path', 1],
   ['a log layer in linux mode', ['--stack', 'layer-linux.json', 'getpid'], 'seccomptrace sim: layer-linux.json#/stack/1: log layers exist only in proposed mode; set "mode": "proposed"', 1],
+  ['malformed stack JSON', ['--stack', 'bad-stack.json', 'getpid'], "seccomptrace sim: bad-stack.json:3:1: malformed JSON: expected ',' or ']' in array, found '}'; a comma may be missing\n", 1],
   ['missing stack file', ['--stack', 'nope.json', 'getpid'], 'seccomptrace sim: nope.json: no such file (ENOENT); check the path', 1],
-  ['bad JSON line in --cases', ['deny.s', '--cases', 'bad-cases.jsonl'], 'seccomptrace sim: bad-cases.jsonl:2: not valid JSON', 1],
+  ['bad JSON line in --cases', ['deny.s', '--cases', 'bad-cases.jsonl'], 'seccomptrace sim: bad-cases.jsonl:2:12: malformed JSON: expected a value, found end of input; one JSON object a line (JSON lines), or a JSON array\n', 1],
   ['a float argument in --cases', ['deny.s', '--cases', 'bad-arg.json'], 'seccomptrace sim: bad-arg.json#/0: args[0] "1.5" is not a 64-bit integer; use a number or a decimal/0x string', 1],
   ['missing --cases file', ['deny.s', '--cases', 'nope.jsonl'], 'seccomptrace sim: nope.jsonl: no such file (ENOENT)', 1],
   ['unknown syscall', ['deny.s', 'opne'], "seccomptrace sim: command line: unknown syscall 'opne' on x86_64", 1],

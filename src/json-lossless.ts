@@ -1,7 +1,10 @@
-/** @module A JSON reader that keeps integers exact (bigint) and remembers where every value starts, for line:column errors. */
+/**
+ * @module The one JSON reader (profiles, sim cases, stack files): integers kept exact as bigint, and
+ * where every value starts, for line:column errors. Layer-free: imports only errors.ts and result.ts.
+ */
 
-import { fail, type SeccompTraceError } from '../errors.js';
-import { err, ok, type Result } from '../result.js';
+import { fail, type ErrorCode, type SeccompTraceError } from './errors.js';
+import { err, ok, type Result } from './result.js';
 
 /** A parsed JSON value. Integer literals are bigint (exact to any size); other numbers are `number`. */
 export type JsonValue =
@@ -19,9 +22,13 @@ export interface Pos {
   readonly col: number;
 }
 
-/** Parses RFC 8259 JSON. Errors carry `LINE:COL` in `where` (the caller prefixes the file with `.at()`). */
-export function parseJson(text: string): Result<JsonValue, SeccompTraceError> {
-  const p = new Parser(text);
+/**
+ * Parses RFC 8259 JSON. Errors carry `code` (the caller's: what was being read) and `LINE:COL` in
+ * `where`, counting lines from `firstLine` (for one line of a JSON lines file); the caller prefixes
+ * the file with `.at()`.
+ */
+export function parseJson(text: string, code: ErrorCode, firstLine = 1): Result<JsonValue, SeccompTraceError> {
+  const p = new Parser(text, code, firstLine);
   try {
     p.ws();
     const v = p.value();
@@ -46,6 +53,32 @@ export function posText(p: Pos): string {
   return `${p.line}:${p.col}`;
 }
 
+/**
+ * The value as plain JavaScript, as JSON.parse would give it, except that an integer literal
+ * beyond Number.MAX_SAFE_INTEGER is a bigint (exact) instead of a rounded number. For readers
+ * that do not need positions. Duplicate keys: the last wins, as in JSON.parse.
+ */
+export function plainJson(v: JsonValue): unknown {
+  switch (v.kind) {
+    case 'null':
+      return null;
+    case 'bool':
+    case 'float':
+    case 'string':
+      return v.value;
+    case 'int':
+      return v.value >= BigInt(Number.MIN_SAFE_INTEGER) && v.value <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(v.value) : v.value;
+    case 'array':
+      return v.items.map(plainJson);
+    case 'object': {
+      const o: Record<string, unknown> = {};
+      // defineProperty, not assignment: a "__proto__" key is data, as with JSON.parse.
+      for (const [k, x] of v.entries) Object.defineProperty(o, k, { value: plainJson(x), enumerable: true, writable: true, configurable: true });
+      return o;
+    }
+  }
+}
+
 class JsonSyntax extends Error {
   constructor(readonly error: SeccompTraceError) {
     super(error.message);
@@ -56,17 +89,20 @@ const NUMBER = /-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][-+]?[0-9]+)?/y;
 
 class Parser {
   i = 0;
-  private line = 1;
   private lineStart = 0;
 
-  constructor(private readonly s: string) {}
+  constructor(
+    private readonly s: string,
+    private readonly code: ErrorCode,
+    private line: number,
+  ) {}
 
   pos(): Pos {
     return { line: this.line, col: this.i - this.lineStart + 1 };
   }
 
   error(message: string, hint?: string): SeccompTraceError {
-    return fail({ code: 'policy/bad-json', message: `malformed JSON: ${message}`, where: posText(this.pos()), ...(hint === undefined ? {} : { hint }) });
+    return fail({ code: this.code, message: `malformed JSON: ${message}`, where: posText(this.pos()), ...(hint === undefined ? {} : { hint }) });
   }
 
   private die(message: string, hint?: string): never {
