@@ -41,14 +41,34 @@ describe('seccomptrace verify', () => {
     const r = await runCli(['verify', 'empty.bpf', 'long.bpf'], { cwd: dir });
     assert.deepEqual({ code: r.code, stdout: r.stdout }, { code: 1, stdout: 'empty.bpf: program has no instructions (EINVAL)\nlong.bpf: program has 4097 instructions, more than BPF_MAXINSNS (4096) (EINVAL)\n' });
   });
-  it('a truncated file is one stderr line, exit 1', async () => {
+  it('a truncated file is its own line on stdout, exit 1', async () => {
     hex('trunc.bpf', RET_ALLOW.slice(0, 10));
     const r = await runCli(['verify', 'trunc.bpf'], { cwd: dir });
-    assert.deepEqual({ code: r.code, stderr: r.stderr }, { code: 1, stderr: 'seccomptrace verify: trunc.bpf: program is 5 bytes, not a multiple of 8 (struct sock_filter); the last instruction is truncated; pass a raw sock_filter array (seccomptrace asm writes one)\n' });
+    assert.deepEqual(
+      { code: r.code, stdout: r.stdout, stderr: r.stderr },
+      { code: 1, stdout: 'trunc.bpf: program is 5 bytes, not a multiple of 8 (struct sock_filter); the last instruction is truncated; pass a raw sock_filter array (seccomptrace asm writes one)\n', stderr: '' },
+    );
   });
-  it('a missing file is one stderr line, exit 1; no file is a usage error', async () => {
+  it('unreadable, truncated and unassemblable files get their line and the run goes on', async () => {
+    hex('a.bpf', RET_ALLOW);
+    hex('twelve.bpf', `${RET_ALLOW}00000000`);
+    writeFileSync(join(dir, 'typo.s'), 'ld nr\nrett a\n');
+    const r = await runCli(['verify', 'gone.bpf', 'a.bpf', 'twelve.bpf', '.', 'typo.s', 'a.bpf'], { cwd: dir });
+    assert.equal(r.code, 1);
+    assert.equal(r.stderr, '');
+    assert.deepEqual(r.stdout.split('\n'), [
+      'gone.bpf: no such file (ENOENT)',
+      'a.bpf: ok',
+      'twelve.bpf: program is 12 bytes, not a multiple of 8 (struct sock_filter); the last instruction is truncated; pass a raw sock_filter array (seccomptrace asm writes one)',
+      '.: is a directory (EISDIR)',
+      "typo.s:2:1: unknown mnemonic 'rett'; did you mean ret?; see docs/asm.md",
+      'a.bpf: ok',
+      '',
+    ]);
+  });
+  it('a missing file is its line, exit 1; no file is a usage error', async () => {
     const r = await runCli(['verify', 'gone.bpf'], { cwd: dir });
-    assert.deepEqual({ code: r.code, stderr: r.stderr }, { code: 1, stderr: 'seccomptrace verify: gone.bpf: no such file (ENOENT)\n' });
+    assert.deepEqual({ code: r.code, stdout: r.stdout, stderr: r.stderr }, { code: 1, stdout: 'gone.bpf: no such file (ENOENT)\n', stderr: '' });
     const u = await runCli(['verify'], { cwd: dir });
     assert.deepEqual({ code: u.code, stderr: u.stderr }, { code: 2, stderr: 'seccomptrace verify: no input file; usage: seccomptrace verify FILE.bpf…\n' });
   });
