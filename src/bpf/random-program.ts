@@ -8,6 +8,8 @@ import { BPF_MAXINSNS } from './opcodes.js';
 export interface Rng {
   /** Uniform u32. */
   u32(): number;
+  /** Uniform in [0, 1): u32() / 2^32 (the usual mulberry32 float). */
+  unit(): number;
   /** Uniform integer in [0, n). */
   int(n: number): number;
   /** True with probability p. */
@@ -24,8 +26,9 @@ export function rng(seed: number): Rng {
     t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
     return (t ^ (t >>> 14)) >>> 0;
   };
-  const int = (n: number): number => Math.floor((u32() / 0x100000000) * n);
-  return { u32, int, chance: (p) => u32() / 0x100000000 < p, pick: (xs) => xs[int(xs.length)]! };
+  const unit = (): number => u32() / 0x100000000;
+  const int = (n: number): number => Math.floor(unit() * n);
+  return { u32, unit, int, chance: (p) => unit() < p, pick: (xs) => xs[int(xs.length)]! };
 }
 
 const ALU_OPS: readonly AluOp[] = ['add', 'sub', 'mul', 'div', 'or', 'and', 'lsh', 'rsh', 'xor'];

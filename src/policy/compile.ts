@@ -27,14 +27,8 @@ export interface CompileOptions {
   readonly allowNotify?: boolean;
 }
 
-/** What became of each policy rule, for `compile` output and attribution. */
-export interface RuleInfo {
-  readonly id: number;
-  readonly names: readonly string[];
-  readonly action: number;
-  readonly conds: readonly ArgCond[];
-  readonly where: string;
-  readonly comment?: string;
+/** What became of each policy rule, for `compile` output and attribution: the rule and its status. */
+export interface RuleInfo extends PolicyRule {
   /** 'same-as-default': runc drops it; 'no-syscall': none of its names exists on the filter's arches. */
   readonly status: 'active' | 'same-as-default' | 'no-syscall';
 }

@@ -16,6 +16,7 @@ import { makeSeccompData, seccompDataWords, type SeccompData } from '../../src/a
 import { decodeProgram } from '../../src/bpf/insn-codec.js';
 import { verify, type VerifiedProgram } from '../../src/bpf/verify.js';
 import { interpret } from '../../src/bpf/interpret.js';
+import { rng } from '../../src/bpf/random-program.js';
 import { parseOciProfile } from '../../src/policy/oci-profile.js';
 import { flattenOci, DOCKER_DEFAULT_CAPS } from '../../src/policy/oci-flatten.js';
 import { compile } from '../../src/policy/compile.js';
@@ -36,18 +37,6 @@ const hasOracle = existsSync(PY) && (() => {
 
 const SEED = Number(process.env['POLICY_DIFF_SEED'] ?? 20261204);
 const PROFILES = Number(process.env['POLICY_DIFF_PROFILES'] ?? 150);
-
-/** mulberry32: small seeded PRNG so a failure names its seed. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const NAMES = ['read', 'write', 'openat', 'close', 'mmap', 'personality', 'clone', 'ioctl', 'prctl', 'kill', 'futex', 'fcntl',
   'socket', 'connect', 'accept', 'recvfrom', 'sendto', 'setsockopt', 'semop', 'semget', 'shmat', 'msgsnd', 'socketcall', 'ipc', 'arch_prctl', 'getpid'];
@@ -114,7 +103,7 @@ function cases(g: Gen, r: () => number): SeccompData[] {
 }
 
 test('differential vs libseccomp (python3-seccomp): random profiles x random cases give the same return values', { skip: hasOracle ? false : 'python3-seccomp not installed (apt-get install python3-seccomp)' }, () => {
-  const r = rng(SEED);
+  const r = rng(SEED).unit;
   const gens = Array.from({ length: PROFILES }, () => genProfile(r));
   const dir = mkdtempSync(join(tmpdir(), 'policy-diff-'));
   const batch = join(dir, 'req.jsonl');
@@ -175,7 +164,7 @@ test('differential vs libseccomp on every real shared profile (Docker 3-arch set
   let selfDisagree = 0;
   const refused: string[] = [];
   const mismatches: string[] = [];
-  const r = rng(SEED);
+  const r = rng(SEED).unit;
   files.forEach((f, i) => {
     const ans = answers[i]!;
     const p = parseOciProfile(readFileSync(join(dir, f), 'utf8'));

@@ -14,6 +14,7 @@ import { resolveSyscall } from '../../src/abi/syscalls.js';
 import { encodeProgram } from '../../src/bpf/insn-codec.js';
 import { verify } from '../../src/bpf/verify.js';
 import { interpret } from '../../src/bpf/interpret.js';
+import { rng } from '../../src/bpf/random-program.js';
 import { parseOciProfile } from '../../src/policy/oci-profile.js';
 import { flattenOci, DOCKER_DEFAULT_CAPS } from '../../src/policy/oci-flatten.js';
 import { compile, type CompiledProfile } from '../../src/policy/compile.js';
@@ -96,21 +97,9 @@ test("docker-default: a real sh -c 'ls /' runs to exit status 0", () => {
   assert.deepEqual(exit, { exited: true, code: 0 });
 });
 
-/** mulberry32 (seeded; the seed is in the test name). */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 const SEED = 7;
 test(`kernel = interpreter on random deny-only profiles (seed ${SEED}; no syscall ever runs)`, () => {
-  const r = rng(SEED);
+  const r = rng(SEED).unit;
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(r() * xs.length)]!;
   const names = ['getppid', 'getpid', 'personality', 'fcntl', 'socket', 'kill', 'prctl', 'umask'];
   const values = [0n, 1n, 5n, 0xffffffffn, 0x100000000n, 1n << 63n, (1n << 64n) - 1n];
