@@ -43,12 +43,16 @@ function hostArch(): ArchName {
   return a.name;
 }
 
-/** Reads a PROFILE argument: a built-in name or a file. Returns the text and the name errors show. */
-export function readProfile(arg: string, io: CliIo): { text: string; shown: string } {
-  const builtin = BUILTIN[arg];
-  const path = builtin !== undefined && !existsSync(resolve(io.cwd, arg)) ? join(packageRoot(), 'profiles', builtin) : resolve(io.cwd, arg);
+/**
+ * Reads a PROFILE argument: a file, or a built-in name when no such file is in the cwd. Returns the
+ * text, the name errors show, and whether it is the bundled profile.
+ */
+export function readProfile(arg: string, io: CliIo): { text: string; shown: string; builtin: boolean } {
+  const name = BUILTIN[arg];
+  const builtin = name !== undefined && !existsSync(resolve(io.cwd, arg));
+  const path = builtin ? join(packageRoot(), 'profiles', name) : resolve(io.cwd, arg);
   try {
-    return { text: readFileSync(path, 'utf8'), shown: builtin !== undefined && path.endsWith(builtin) ? arg : arg };
+    return { text: readFileSync(path, 'utf8'), shown: arg, builtin };
   } catch (e) {
     const code = (e as { code?: string }).code;
     throw fail({ code: 'cli/cannot-read', where: arg, message: code === 'ENOENT' ? 'no such file' : `cannot read (${code ?? 'error'})`, ...(code === undefined ? {} : { errno: code }), hint: `give a profile file or one of: ${Object.keys(BUILTIN).join(', ')}` });
@@ -79,12 +83,16 @@ export function profileOptions(f: ProfileFlags): ProfileOptions {
   return { hostArch: arches?.[0] ?? hostArch(), caps, kernel, ...(arches === undefined ? {} : { arches }) };
 }
 
-/** Loads and compiles a PROFILE argument, printing warnings to stderr. Throws SeccompTraceError on bad input. */
+/**
+ * Loads and compiles a PROFILE argument, printing warnings to stderr. Throws SeccompTraceError on bad
+ * input. The bundled profile's warnings (Docker's quirks, e.g. MASKED_EQ without valueTwo) are
+ * nothing the user can fix, so only `compile`, where a profile is inspected, prints them.
+ */
 export function compileProfileArg(arg: string, io: CliIo, flags: ProfileFlags, verb = 'compile'): CompiledProfile & { readonly loaded: LoadedProfile } {
-  const { text, shown } = readProfile(arg, io);
+  const { text, shown, builtin } = readProfile(arg, io);
   const c = compileProfile(text, shown, profileOptions(flags));
   if (!c.ok) throw c.error;
-  for (const w of c.value.warnings) io.stderr(`seccomptrace ${verb}: ${w.where}: warning: ${w.message}\n`);
+  if (!builtin || verb === 'compile') for (const w of c.value.warnings) io.stderr(`seccomptrace ${verb}: ${w.where}: warning: ${w.message}\n`);
   return c.value;
 }
 
