@@ -5,7 +5,7 @@ import type { ActionName } from '../abi/actions.js';
 import { FLAG_LOG } from '../engine/filter-flags.js';
 import { SeccompTraceError } from '../errors.js';
 import { AUDIT_SECCOMP, openAuditReadlog, type AuditReader } from './audit-netlink.js';
-import { callNative } from './native.js';
+import { callNative, type NativeExit } from './native.js';
 import { readSpawnFailure, spawnFiltered } from './spawn.js';
 import { shellStatus } from './supervisor.js';
 import { lowerPlan, type RunPlan } from './supervisor-plan.js';
@@ -63,7 +63,7 @@ function openReader(): AuditReader {
   }
 }
 
-export async function runViaKernel(o: KernelRunOptions): Promise<{ status: number; lost: number }> {
+export async function runViaKernel(o: KernelRunOptions): Promise<{ exit: NativeExit; status: number; lost: number }> {
   const side = lowerPlan(o.plan, { mode: o.mode, complain: o.complain, logActions: o.logActions, kernelLog: true });
   const reader = openReader();
   try {
@@ -86,7 +86,7 @@ export async function runViaKernel(o: KernelRunOptions): Promise<{ status: numbe
         callNative('kernel run', (a) => a.closeFd(sp.pidfd));
         const se = await spawnErr;
         if (se !== undefined) throw se;
-        return { status: shellStatus(ex), lost: reader.overruns };
+        return { exit: ex, status: shellStatus(ex), lost: reader.overruns };
       }
       await new Promise((r) => setImmediate(r));
     }

@@ -69,6 +69,14 @@ describe('run: enforcing rules', () => {
     assert.match(r.stderr, /getppid\(.*\) is KILL_PROCESS \(rule 1\)/);
     assert.deepEqual(readEvents(out).map((e) => [e.syscall, e.action]), [['getppid', 'kill_process']]);
     assert.equal(existsSync(join(dir, 'kill.txt')), false, 'the syscall did not return');
+    assert.match(r.stderr, /^seccomptrace: .* was killed by signal 31$/m);
+  });
+  it('a program that exits 159 by itself is not reported as killed (a shell whose child died of SIGSYS)', async () => {
+    const p = writeProfile(dir, 'kill-unshare.json', { defaultAction: 'SCMP_ACT_ALLOW', syscalls: [{ names: ['unshare'], action: 'SCMP_ACT_KILL_PROCESS' }] });
+    const r = await runCli(['run', '--policy', p, '--', 'sh', '-c', 'unshare -U true; exit $?']);
+    assert.equal(r.code, 159, r.stderr);
+    assert.match(r.stderr, /unshare\(.*\) is KILL_PROCESS \(rule 1\)/);
+    assert.doesNotMatch(r.stderr, /was killed by signal/);
   });
   it('an errno rule: the program sees EPERM', async () => {
     const p = writeProfile(dir, 'errno-getppid.json', { defaultAction: 'SCMP_ACT_ALLOW', syscalls: [{ names: ['getppid'], action: 'SCMP_ACT_ERRNO', errnoRet: 1 }] });

@@ -5,6 +5,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { ACTIONS, behaviour, formatAction, type ActionName } from '../../abi/actions.js';
+import { abiOf } from '../../abi/arch.js';
 import { syscallName } from '../../abi/syscalls.js';
 import { FLAG_LOG, FLAG_NEW_LISTENER } from '../../engine/filter-flags.js';
 import { fail } from '../../errors.js';
@@ -281,16 +282,18 @@ export const runCommand: Command = {
     };
     const eventOf = (x: { pid: number; arch: number; nr: number; args: readonly bigint[]; timeNs: number }, attribution: Attribution): RunEvent => ({
       pid: x.pid, arch: x.arch, nr: x.nr, args: x.args, timeNs: x.timeNs, attribution,
-      syscall: (x.arch === AUDIT_ARCH_X86_64 ? syscallName('x86_64', x.nr) : x.arch === 0x40000003 ? syscallName('x86', x.nr) : undefined) ?? `syscall_${x.nr}`,
+      syscall: ((abi) => (abi === undefined ? undefined : syscallName(abi.name, x.nr)))(abiOf(x.arch, x.nr)) ?? `syscall_${x.nr}`,
     });
     try {
       let status: number;
       let lost: number;
+      let signal: number | undefined;
       if (via === 'kernel') {
         if (plan === undefined) throw fail({ code: 'cli/usage', usage: true, where: '--via kernel', message: 'a proposed-mode stack needs the supervisor', hint: 'use --via notify' });
         const r = await runViaKernel({ command, args: cmdArgs, plan, mode, complain, logActions, onEvent: (e) => emit(eventOf(e, kernelAttribution(plan, e, complain))) });
         status = r.status;
         lost = r.lost;
+        signal = r.exit.exited ? undefined : r.exit.code;
       } else {
         const target = plan === undefined ? stackRunner : profileTarget(plan, { mode, complain, logActions });
         if (target === undefined) throw new Error('internal: neither a profile nor a stack');
@@ -307,10 +310,12 @@ export const runCommand: Command = {
         if (r.fatal !== undefined) io.stderr(`seccomptrace: run: ${r.fatal.format()}; the target's notified syscalls failed with ENOSYS from then on\n`);
         status = r.status;
         lost = r.lost;
+        signal = r.exit.exited ? undefined : r.exit.code;
       }
       live.stop();
       if (values.quiet !== true) io.stderr(summary(events, lost, complain));
-      if (status > 128 && values.quiet !== true) io.stderr(`seccomptrace: ${command} was killed by signal ${status - 128}\n`);
+      // A shell exits 159 after its child died of SIGSYS; only a real death by signal is reported as one.
+      if (signal !== undefined && values.quiet !== true) io.stderr(`seccomptrace: ${command} was killed by signal ${signal}\n`);
       return status;
     } finally {
       live.stop();
