@@ -5,8 +5,10 @@ export interface CliIo {
   readonly stderr: (text: string) => void;
   /** Raw bytes to stdout (asm writes sock_filter bytes). */
   readonly stdoutBytes: (bytes: Uint8Array) => void;
-  /** Reads all of stdin (for `-` sources). */
+  /** Reads all of stdin (for `-` inputs read whole: programs, cases). */
   readonly readStdin: () => Promise<Uint8Array>;
+  /** Stdin as it arrives, chunk by chunk (for `logs --source -`, which streams). */
+  readonly stdinChunks: () => AsyncIterable<Uint8Array>;
   readonly cwd: string;
   readonly env: Readonly<Record<string, string | undefined>>;
   /** Whether stderr is a terminal (live counters, colours). */

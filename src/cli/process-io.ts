@@ -12,6 +12,7 @@ export function processIo(): CliIo {
       for await (const c of process.stdin) chunks.push(c as Buffer);
       return new Uint8Array(Buffer.concat(chunks));
     },
+    stdinChunks: () => process.stdin as AsyncIterable<Buffer>,
     cwd: process.cwd(),
     env: process.env,
     isTTY: process.stderr.isTTY === true,

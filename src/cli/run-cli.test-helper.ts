@@ -18,6 +18,9 @@ export async function runCli(argv: readonly string[], opts: { cwd?: string; stdi
     stderr: (t) => void (stderr += t),
     stdoutBytes: (b) => void bytes.push(b),
     readStdin: async () => opts.stdin ?? new Uint8Array(),
+    stdinChunks: async function* () {
+      if (opts.stdin !== undefined) yield opts.stdin;
+    },
     cwd: opts.cwd ?? process.cwd(),
     env: opts.env ?? {},
     isTTY: false,

@@ -7,7 +7,7 @@ import type { ConfigRecord, SeccompRecord } from '../../events/audit-line.js';
 import { enrich } from '../../events/enrich.js';
 import { configJson, configText, LogSummary, recordJsonLine, recordText } from '../../events/log-output.js';
 import { LogStream, type LogItem, type LogStats } from '../../events/log-stream.js';
-import type { SourceOptions } from '../../events/log-source.js';
+import { chunkSource, type SourceOptions } from '../../events/log-source.js';
 import { AUDIT_LOG_PATH, readLogFile } from '../../linux/audit-log.js';
 import { readNetlink } from '../../linux/audit-log-netlink.js';
 import { readKmsg } from '../../linux/kmsg.js';
@@ -22,7 +22,8 @@ form: dmesg, dmesg -T, /dev/kmsg, audit.log (RAW or ENRICHED), journald/syslog, 
   --source kmsg     the kernel log (default); reports records the printk rate limit suppressed
   --source netlink  the audit multicast group: every record, no rate limit (needs CAP_AUDIT_READ)
   --source audit    ${AUDIT_LOG_PATH} (follows auditd's rotation with --follow)
-  --source FILE     a file in any of the forms above;  --source -  standard input
+  --source FILE     a file in any of the forms above
+  --source -        standard input, printed as it arrives, until it closes
   --policy PROFILE  name the rule of PROFILE that produced each record: exact when the profile
                     decides the syscall without reading an argument, else "ambiguous: rules 3 or 7"
   --arch ARCH[,…]   the arches to compile PROFILE for (default: the profile's, as on this host)
@@ -151,12 +152,10 @@ export const logsCommand: Command = {
         case 'netlink':
           await readNetlink(stream, so);
           break;
-        case '-': {
-          const bytes = await io.readStdin();
-          stream.push(new TextDecoder('utf-8', { fatal: false }).decode(bytes));
-          stream.end();
+        case '-':
+          // A pipe is live whether or not --follow is given: records go out chunk by chunk, until stdin closes.
+          await chunkSource(io.stdinChunks(), flush)(stream, so);
           break;
-        }
         case 'audit':
           await readLogFile(stream, so, AUDIT_LOG_PATH);
           break;
