@@ -8,7 +8,7 @@ export { enrich, toSeccompEvent } from './enrich.js';
 export type { Enrichment } from './enrich.js';
 export { LogStream, MAX_LINE } from './log-stream.js';
 export type { LogItem, LogStats } from './log-stream.js';
-export { isAborted, pause } from './log-source.js';
+export { chunkSource, isAborted, pause } from './log-source.js';
 export type { LogSource, SourceOptions } from './log-source.js';
 export { configJson, configText, LogSummary, recordJson, recordJsonLine, recordText, SUMMARY_KEYS } from './log-output.js';
 export type { JsonValue } from './log-output.js';

@@ -1,6 +1,6 @@
 /** @module The policy layer's public names: profile readers (OCI/Docker JSON, policy language), writers, the compiler, attribution. */
 
-export { parseJson, field, posText } from '../json-lossless.js';
+export { parseJson, plainJson, field, posText } from '../json-lossless.js';
 export type { JsonValue, Pos } from '../json-lossless.js';
 export { parseOciProfile, ociActionValue } from './oci-profile.js';
 export type { OciArg, OciArch, OciFilter, OciProfile, OciSyscall } from './oci-profile.js';
