@@ -1,4 +1,4 @@
-/** @module The bundled docker-default's warnings show in `compile` only; a user's profile warns in every verb that reads it. */
+/** @module The bundled docker-default's warnings show in `compile` only; a user's profile (even a file named docker-default) warns in every verb that reads it. */
 
 import assert from 'node:assert/strict';
 import { copyFileSync, mkdtempSync, writeFileSync } from 'node:fs';
@@ -41,4 +41,13 @@ test('the same profile as the user\'s own file warns in compile, sim, run and lo
   assert.deepEqual({ code: run.code, stderr: run.stderr }, { code: 0, stderr: warning('run', 'mine.json') });
   const logs = await runCli(['logs', '--source', 'empty.log', '--policy', 'mine.json'], { cwd: dir });
   assert.deepEqual({ code: logs.code, stderr: logs.stderr }, { code: 0, stderr: warning('logs', 'mine.json') });
+});
+
+test('a file named docker-default in the cwd is the user\'s, not the bundled profile, in every verb', async () => {
+  const own = mkdtempSync(join(tmpdir(), 'st-builtin-own-'));
+  copyFileSync(join(dir, 'mine.json'), join(own, 'docker-default'));
+  for (const argv of [['sim', 'docker-default', 'getpid'], ['run', '--quiet', '--policy', 'docker-default', '--', 'true'], ['logs', '--source', join(dir, 'empty.log'), '--policy', 'docker-default']]) {
+    const r = await runCli(argv, { cwd: own });
+    assert.deepEqual({ code: r.code, stderr: r.stderr }, { code: 0, stderr: warning(argv[0]!, 'docker-default') }, argv.join(' '));
+  }
 });

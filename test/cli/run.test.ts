@@ -25,7 +25,7 @@ describe('seccomptrace run (CLI)', () => {
     ['unknown --via', ['run', '--via', 'ptrace', '--', 'true'], 2, /^seccomptrace run: --via: unknown log path 'ptrace'; use notify or kernel\n$/],
     ['unknown --mode', ['run', '--mode', 'x', '--', 'true'], 2, /^seccomptrace run: --mode: unknown mode 'x'; use linux or proposed\n$/],
     ['unknown log action', ['run', '--log-actions', 'errno,nope', '--', 'true'], 2, /^seccomptrace run: --log-actions: unknown action 'nope'; use /],
-    ['missing profile', ['run', '--policy', 'no-such.json', '--', 'true'], 1, /^seccomptrace run: no-such\.json: cannot read the profile \(ENOENT\); give a profile file or 'docker-default'\n$/],
+    ['missing profile', ['run', '--policy', 'no-such.json', '--', 'true'], 1, /^seccomptrace run: no-such\.json: no such file \(ENOENT\); give a profile file or one of: docker-default\n$/],
     ['not executable', ['run', '--', '/etc/passwd'], 1, /^seccomptrace run: \/etc\/passwd: execve failed in the child \(EACCES\)\n$/],
     ['malformed JSON profile', ['run', '--policy', 'broken.json', '--', 'true'], 1, /^seccomptrace run: broken\.json:1:19: malformed JSON: /],
     ['policy-language syntax error', ['run', '--policy', '/etc/passwd', '--', 'true'], 1, /^seccomptrace run: \/etc\/passwd:1:17: unexpected character '\/'\n$/],

@@ -1,8 +1,7 @@
 /** @module `seccomptrace run`: run a program under a profile and report its seccomp events (USER_NOTIF supervisor, or RET_LOG + audit). */
 
-import { closeSync, existsSync, openSync, readFileSync, writeSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { closeSync, openSync, readFileSync, writeSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { ACTIONS, behaviour, formatAction, type ActionName } from '../../abi/actions.js';
 import { abiOf } from '../../abi/arch.js';
@@ -19,6 +18,7 @@ import { DEFAULT_ACTIONS_LOGGED } from '../../engine/actions-logged.js';
 import { loadStackTarget } from './sim-target.js';
 import { runViaKernel, type KernelEvent } from '../../linux/supervisor-kernel.js';
 import type { CliIo, Command } from '../command.js';
+import { readProfile } from './compile.js';
 
 const USAGE = `usage: seccomptrace run [--policy PROFILE] [--complain] [--mode linux|proposed] [--via notify|kernel]
                         [--log-actions LIST] [--json FILE] [--quiet] -- CMD [ARGS…]
@@ -43,37 +43,12 @@ Logged arguments of pointer type are addresses, not the memory they point to.`;
 const DOCKER_DEFAULT = 'docker-default';
 const ENOSYS = 38; // what a USER_NOTIF with no listener returns (kernel/seccomp.c)
 
-function packageRoot(): string {
-  let d = dirname(fileURLToPath(import.meta.url));
-  while (!existsSync(join(d, 'package.json'))) {
-    const up = dirname(d);
-    if (up === d) return d;
-    d = up;
-  }
-  return d;
-}
-
-/** Where the bundled docker-default lives; the shared corpus copy until the package bundles one. */
-function dockerDefaultPath(env: Readonly<Record<string, string | undefined>>): string {
-  const root = packageRoot();
-  const candidates = [join(root, 'profiles', 'docker-default.json'), join(env['SECCOMPTRACE_SHARED'] ?? join(root, '..', 'shared', 'data'), 'profiles', 'moby-moby__default.json')];
-  const found = candidates.find((p) => existsSync(p));
-  if (found === undefined) throw fail({ code: 'cli/no-docker-default', message: `docker-default profile not found (looked in ${candidates.join(', ')})`, hint: 'pass --policy FILE' });
-  return found;
-}
-
 function loadPlan(policy: string, io: CliIo): { plan: RunPlan; name: string } {
-  const path = policy === DOCKER_DEFAULT ? dockerDefaultPath(io.env) : resolve(io.cwd, policy);
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (e) {
-    throw fail({ code: 'cli/read', where: policy, message: 'cannot read the profile', errno: (e as NodeJS.ErrnoException).code ?? 'EIO', hint: `give a profile file or '${DOCKER_DEFAULT}'` });
-  }
-  const { plan, warnings } = planFromProfile(text, policy);
+  const { text, shown, builtin } = readProfile(policy, io); // as compile/sim/logs read a PROFILE
+  const { plan, warnings } = planFromProfile(text, shown);
   // The bundled profile's quirks (e.g. MASKED_EQ without valueTwo) are Docker's, not the user's: not repeated every run.
-  if (policy !== DOCKER_DEFAULT) for (const w of warnings) io.stderr(`seccomptrace run: ${w}\n`);
-  return { plan, name: policy };
+  if (!builtin) for (const w of warnings) io.stderr(`seccomptrace run: ${w}\n`);
+  return { plan, name: shown };
 }
 
 function parseLogActions(list: string | undefined): Set<ActionName> {
