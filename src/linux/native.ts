@@ -3,9 +3,9 @@
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { constants as osConstants } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { SeccompTraceError, type ErrorCode } from '../errors.js';
+import { packageRoot } from './package-root.js';
 
 /** Must equal ST_ABI_VERSION in src/linux/native/addon.c. */
 export const NATIVE_ABI_VERSION = 3;
@@ -115,16 +115,6 @@ export interface NativeAddon {
 
 const ADDON_REL = join('build', 'Release', 'seccomptrace.node');
 const FIX = 'run `npm install` in the package root (or `npx node-gyp rebuild` there) to build it';
-
-function packageRoot(): string {
-  let d = dirname(fileURLToPath(import.meta.url));
-  for (;;) {
-    if (existsSync(join(d, 'package.json'))) return d;
-    const up = dirname(d);
-    if (up === d) throw new SeccompTraceError({ code: 'linux/no-package-root', message: `no package.json above ${fileURLToPath(import.meta.url)}`, hint: FIX });
-    d = up;
-  }
-}
 
 let cached: NativeAddon | undefined;
 

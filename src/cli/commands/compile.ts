@@ -2,8 +2,7 @@
 
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { release } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { archFromNode, parseArch, type ArchName } from '../../abi/arch.js';
 import { formatAction } from '../../abi/actions.js';
@@ -14,6 +13,7 @@ import type { CompiledProfile } from '../../policy/compile.js';
 import { DOCKER_DEFAULT_CAPS } from '../../policy/oci-flatten.js';
 import { compileProfile, type LoadedProfile, type ProfileOptions } from '../../policy/load-profile.js';
 import { formatOci, formatPolicy } from '../../policy/policy-write.js';
+import { packageRoot } from '../../linux/package-root.js';
 import type { CliIo, Command } from '../command.js';
 
 const USAGE = `usage: seccomptrace compile PROFILE [--arch ARCH[,ARCH…]] [-o OUT] [--format raw|asm|c|json|oci|policy]
@@ -26,16 +26,6 @@ const USAGE = `usage: seccomptrace compile PROFILE [--arch ARCH[,ARCH…]] [-o O
 
 /** Built-in profile names → files under the package's profiles/ directory. */
 const BUILTIN: Readonly<Record<string, string>> = { 'docker-default': 'docker-default.json' };
-
-function packageRoot(): string {
-  let d = dirname(fileURLToPath(import.meta.url));
-  while (!existsSync(join(d, 'package.json'))) {
-    const up = dirname(d);
-    if (up === d) throw new Error('internal: package.json not found above the CLI');
-    d = up;
-  }
-  return d;
-}
 
 function hostArch(): ArchName {
   const a = archFromNode(process.arch);
