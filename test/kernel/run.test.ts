@@ -2,7 +2,8 @@
 
 import assert from 'node:assert/strict';
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
-import { chmodSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, cpSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { runCli } from '../../src/cli/run-cli.test-helper.js';
@@ -48,12 +49,26 @@ describe('run: exact event counts', () => {
     const asNobody = ['--reuid=65534', '--regid=65534', '--clear-groups'];
     const addon = join(REPO_ROOT, 'build', 'Release', 'seccomptrace.node');
     if (!isRoot) return t.skip('needs root to switch to uid 65534');
-    const readable = spawnSync('setpriv', [...asNobody, 'sh', '-c', 'test -r "$0" && test -r "$1"', binOf(), addon]).status === 0;
-    if (!readable) return t.skip(`uid 65534 cannot read ${binOf()} or ${addon} (the clone is in a private directory)`);
+    // The clone may sit in a directory uid 65534 cannot enter (CI clones anywhere): then run an
+    // installed copy of the package (runtime needs only dist/src, the addon, profiles/, package.json).
+    let bin = binOf();
+    const readable = spawnSync('setpriv', [...asNobody, 'sh', '-c', 'test -r "$0" && test -r "$1"', bin, addon]).status === 0;
+    if (!readable) {
+      const copy = mkdtempSync(join(tmpdir(), 'seccomptrace-pkg-'));
+      chmodSync(copy, 0o755);
+      const distRoot = new URL('../../', import.meta.url).pathname; // dist/ (or dist-<x>/)
+      cpSync(join(distRoot, 'src'), join(copy, 'dist', 'src'), { recursive: true });
+      cpSync(addon, join(copy, 'build', 'Release', 'seccomptrace.node'));
+      cpSync(join(REPO_ROOT, 'profiles'), join(copy, 'profiles'), { recursive: true });
+      cpSync(join(REPO_ROOT, 'package.json'), join(copy, 'package.json'));
+      execFileSync('chmod', ['-R', 'a+rX', copy]);
+      bin = join(copy, 'dist', 'src', 'cli', 'bin.js');
+      t.after(() => execFileSync('rm', ['-rf', copy]));
+    }
     const out = join(dir, 'count-nobody.jsonl');
     execFileSync('touch', [out]);
     chmodSync(out, 0o666);
-    execFileSync('setpriv', [...asNobody, process.execPath, binOf(), 'run', '--policy', logGetppid, '--quiet', '--json', out, '--', exe, 'count', String(N), String(THREADS), String(CHILDREN)], { cwd: dir, stdio: ['ignore', 'ignore', 'pipe'] });
+    execFileSync('setpriv', [...asNobody, process.execPath, bin, 'run', '--policy', logGetppid, '--quiet', '--json', out, '--', exe, 'count', String(N), String(THREADS), String(CHILDREN)], { cwd: dir, stdio: ['ignore', 'ignore', 'pipe'] });
     const ev = readEvents(out);
     assert.equal(ev.length, TOTAL);
     assert.ok(ev.every((e) => e.syscall === 'getppid' && e.rule === 'rule 2'));
