@@ -68,6 +68,7 @@ test('binary garbage is read without a crash and reported', async () => {
   const r = await runCli(['logs', '--source', '-'], { stdin: bytes });
   assert.equal(r.code, 0);
   assert.equal(r.stdout, '');
+  assert.match(r.stderr, /^seccomptrace logs: 0 seccomp records, \d+ other lines; no line is a seccomp record \(type=1326 or SECCOMP, 1305 op=seccomp-logging, 1701 reason="seccomp"\)\n$/);
 });
 
 test('bad arguments and a missing file are one line each', async () => {

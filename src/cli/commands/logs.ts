@@ -100,6 +100,8 @@ export function statsLine(s: LogStats, samples: readonly string[]): string | und
   if (s.suppressed > 0) parts.push(`the kernel's printk rate limit suppressed ${s.suppressed} messages (kauditd_printk_skb); read --source netlink to get every record`);
   if (s.lost > 0) parts.push(`${s.lost} kernel log messages were overwritten before they were read`);
   if (s.overruns > 0) parts.push(`netlink overran ${s.overruns} times: records were dropped by the kernel`);
+  // A wrong file (binary, another log) must not look like a quiet system.
+  if (s.records === 0 && s.config === 0 && s.bad === 0 && s.other > 0) parts.push('no line is a seccomp record (type=1326 or SECCOMP, 1305 op=seccomp-logging, 1701 reason="seccomp")');
   if (parts.length === 0) return undefined;
   const plural = (n: number, w: string): string => `${n} ${w}${n === 1 ? '' : 's'}`;
   return `${plural(s.records, 'seccomp record')}, ${plural(s.other, 'other line')}; ${parts.join('; ')}`;
