@@ -4,20 +4,7 @@ import { fail, type SeccompTraceError } from '../errors.js';
 import { err, ok, type Result } from '../result.js';
 import { parseNumber } from './actions.js';
 import { suggest, type ArchName } from './arch.js';
-import { SYSCALLS_AARCH64 } from './syscalls/aarch64.gen.js';
-import { SYSCALLS_ARM } from './syscalls/arm.gen.js';
-import { SYSCALLS_LOONGARCH64 } from './syscalls/loongarch64.gen.js';
-import { SYSCALLS_MIPS } from './syscalls/mips.gen.js';
-import { SYSCALLS_MIPS64 } from './syscalls/mips64.gen.js';
-import { SYSCALLS_MIPSEL } from './syscalls/mipsel.gen.js';
-import { SYSCALLS_MIPSEL64 } from './syscalls/mipsel64.gen.js';
-import { IPC_SUBCALLS, SOCKETCALL_SUBCALLS } from './syscalls/multiplexed.gen.js';
-import { SYSCALLS_PPC64LE } from './syscalls/ppc64le.gen.js';
-import { SYSCALLS_RISCV64 } from './syscalls/riscv64.gen.js';
-import { SYSCALLS_S390X } from './syscalls/s390x.gen.js';
-import { SYSCALLS_X32 } from './syscalls/x32.gen.js';
-import { SYSCALLS_X86 } from './syscalls/x86.gen.js';
-import { SYSCALLS_X86_64 } from './syscalls/x86_64.gen.js';
+import { IPC_SUBCALLS, SOCKETCALL_SUBCALLS, SYSCALL_TABLES } from './syscall-tables.gen.js';
 
 /** A syscall number as the filter sees it in `seccomp_data.nr` (x32 numbers carry 0x40000000). */
 export type SyscallNr = number & { readonly __brand: 'SyscallNr' };
@@ -27,21 +14,8 @@ export interface SyscallEntry {
   readonly nr: number;
 }
 
-const RAW: Readonly<Record<ArchName, readonly (readonly [string, number])[]>> = {
-  x86_64: SYSCALLS_X86_64,
-  x86: SYSCALLS_X86,
-  x32: SYSCALLS_X32,
-  aarch64: SYSCALLS_AARCH64,
-  arm: SYSCALLS_ARM,
-  riscv64: SYSCALLS_RISCV64,
-  s390x: SYSCALLS_S390X,
-  ppc64le: SYSCALLS_PPC64LE,
-  loongarch64: SYSCALLS_LOONGARCH64,
-  mips: SYSCALLS_MIPS,
-  mipsel: SYSCALLS_MIPSEL,
-  mips64: SYSCALLS_MIPS64,
-  mipsel64: SYSCALLS_MIPSEL64,
-};
+// Checks at compile time that every arch has a table.
+const RAW: Readonly<Record<ArchName, string>> = SYSCALL_TABLES;
 
 interface Indexed {
   readonly list: readonly SyscallEntry[];
@@ -54,7 +28,14 @@ const cache = new Map<ArchName, Indexed>();
 function indexed(arch: ArchName): Indexed {
   let t = cache.get(arch);
   if (t === undefined) {
-    const list = RAW[arch].map(([name, nr]) => ({ name, nr }));
+    // Unpacks the generated string (scripts/gen-syscalls.ts packRows): `name` is the previous number + 1, `name:NR` sets it.
+    const list: SyscallEntry[] = [];
+    let nr = -1;
+    for (const tok of RAW[arch].split(' ')) {
+      const colon = tok.indexOf(':');
+      nr = colon === -1 ? nr + 1 : Number(tok.slice(colon + 1));
+      list.push({ name: colon === -1 ? tok : tok.slice(0, colon), nr });
+    }
     t = { list, byName: new Map(list.map((e) => [e.name, e.nr])), byNr: new Map(list.map((e) => [e.nr, e.name])) };
     cache.set(arch, t);
   }
@@ -115,10 +96,15 @@ export interface Multiplexed {
   readonly call: number;
 }
 
-const MUX = new Map<string, Multiplexed>([
-  ...SOCKETCALL_SUBCALLS.map(([n, c]): [string, Multiplexed] => [n, { via: X86_SOCKETCALL_NR, viaName: 'socketcall', call: c }]),
-  ...IPC_SUBCALLS.map(([n, c]): [string, Multiplexed] => [n, { via: X86_IPC_NR, viaName: 'ipc', call: c }]),
-]);
+let mux: ReadonlyMap<string, Multiplexed> | undefined;
+
+function muxTable(): ReadonlyMap<string, Multiplexed> {
+  mux ??= new Map<string, Multiplexed>([
+    ...SOCKETCALL_SUBCALLS.map(([n, c]): [string, Multiplexed] => [n, { via: X86_SOCKETCALL_NR, viaName: 'socketcall', call: c }]),
+    ...IPC_SUBCALLS.map(([n, c]): [string, Multiplexed] => [n, { via: X86_IPC_NR, viaName: 'ipc', call: c }]),
+  ]);
+  return mux;
+}
 
 /**
  * How `name` is also reachable on x86 through socketcall(2)/ipc(2) with the sub-call in arg0, as
@@ -126,7 +112,7 @@ const MUX = new Map<string, Multiplexed>([
  * ipc's arg0 carries a version in its high 16 bits (ipc.h IPCCALL); libseccomp compares the whole arg0.
  */
 export function multiplexedCall(arch: ArchName, name: string): Multiplexed | undefined {
-  return arch === 'x86' ? MUX.get(name) : undefined;
+  return arch === 'x86' ? muxTable().get(name) : undefined;
 }
 
 /** The syscall a socketcall/ipc sub-call stands for (`socketcall` 1 → `socket`). */
