@@ -2,15 +2,12 @@
 
 import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { assemble } from '../../bpf/asm.js';
 import { decodeProgram, encodeProgram, type RawInsn } from '../../bpf/insn-codec.js';
 import type { ActionsLogged } from '../../engine/actions-logged.js';
 import { prepareProgram, type InputSize } from '../../engine/program.js';
-import { parseStackFile } from '../../engine/stack-file.js';
 import { FilterStack } from '../../engine/stack.js';
 import { fail, SeccompTraceError } from '../../errors.js';
 import type { CliIo } from '../command.js';
-import { compileProfileTarget } from './sim-profile.js';
 
 /** A loaded target: the stack to evaluate and each filter's bytes and flags, oldest first, for the kernel. */
 export interface LoadedTarget {
@@ -53,8 +50,14 @@ async function loadProgram(arg: string, baseDir: string, shown: string, size: In
   let raw: RawInsn[];
   let flags = 0;
   if (arg.endsWith('.bpf')) raw = orThrow(decodeProgram(readBytes(path, shown)), shown);
-  else if (arg.endsWith('.s')) raw = orThrow(assemble(new TextDecoder().decode(readBytes(path, shown)), { file: shown }));
-  else ({ raw, flags } = await compileProfileTarget(arg, baseDir, io));
+  else if (arg.endsWith('.s')) {
+    const { assemble } = await import('../../bpf/asm.js'); // the assembler loads only for .s files (start-up time is import time)
+    raw = orThrow(assemble(new TextDecoder().decode(readBytes(path, shown)), { file: shown }));
+  }
+  else {
+    const { compileProfileTarget } = await import('./sim-profile.js'); // only profiles need the compiler
+    ({ raw, flags } = await compileProfileTarget(arg, baseDir, io));
+  }
   return { raw, flags, program: prepareProgram(raw, size) };
 }
 
@@ -69,6 +72,7 @@ export async function loadSingleTarget(target: string, io: CliIo, actionsLogged:
 /** A STACK.json: entries installed in order with the kernel's checks; paths relative to the file. */
 export async function loadStackTarget(file: string, io: CliIo, liveActionsLogged: () => ActionsLogged): Promise<LoadedTarget> {
   const path = resolve(io.cwd, file);
+  const { parseStackFile } = await import('../../engine/stack-file.js'); // only --stack reads one
   const spec = orThrow(parseStackFile(new TextDecoder().decode(readBytes(path, file)), file));
   const stack = new FilterStack({ mode: spec.mode, actionsLogged: spec.actionsLogged ?? liveActionsLogged() });
   const kernelFilters: { program: Uint8Array; flags: number }[] = [];

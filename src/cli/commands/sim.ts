@@ -5,7 +5,7 @@ import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { archFromNode, parseArch, type ArchInfo } from '../../abi/arch.js';
 import { DEFAULT_ACTIONS_LOGGED, type ActionsLogged } from '../../engine/actions-logged.js';
-import { readCase, readCases, type SimCase } from '../../engine/cases.js';
+import { readCase, type SimCase } from '../../engine/case.js';
 import { fail } from '../../errors.js';
 import { readActionsLogged } from '../../linux/sysctl.js';
 import type { Command } from '../command.js';
@@ -80,6 +80,7 @@ export const simCommand: Command = {
       if (pos.length > 0) throw usage(`unexpected argument '${pos[0]}' with --cases`, 'give either --cases FILE or SYSCALL [ARGS…]');
       if (values.ip !== undefined) throw usage('--ip goes with a single case; put "ip" in each case of --cases');
       const text = values.cases === '-' ? new TextDecoder().decode(await io.readStdin()) : readCasesFile(resolve(io.cwd, values.cases), values.cases);
+      const { readCases } = await import('../../engine/cases.js'); // the JSON reader loads only for --cases
       const r = readCases(text, values.cases, arch);
       if (!r.ok) throw r.error;
       cases = r.value;
