@@ -3,10 +3,12 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { archInfo, type ArchName } from '../src/abi/arch.js';
 import { makeSeccompData, seccompDataWords, type SeccompData } from '../src/abi/seccomp-data.js';
 import { syscallTable } from '../src/abi/syscalls.js';
+import { assemble } from '../src/bpf/asm.js';
 import { encodeProgram, insn } from '../src/bpf/insn-codec.js';
 import { rng } from '../src/bpf/random-program.js';
 import { seccompUprobeException } from '../src/engine/decide.js';
@@ -115,11 +117,17 @@ console.log(`| engine linux mode, JIT, from seccomp_data words (evaluateLinux) |
 console.log(`| engine FilterStack.evaluate(SeccompData) (bigint args → words each call) | ${eps(full.ns)} | ${(full.ns / evals).toFixed(1)} | ${(full.ns / cNs).toFixed(2)}× |`);
 console.log(`| proposed mode: the 4 filters + LOG(42) + a log layer ringing every event | ${eps(side.ns)} | ${(side.ns / evals).toFixed(1)} | ${(side.ns / cNs).toFixed(2)}× (does more work) |`);
 
-// One `seccomptrace sim` case as a whole process, against `node -e 0`.
+// One `seccomptrace sim` case as a whole process, against `node -e 0`: a .bpf target (the common
+// case; the assembler is not loaded) and the same program as .s text.
 const s = join(work, 'deny.s');
-writeFileSync(s, 'ld [0]\njeq #39, deny\nret ALLOW\ndeny: ret ERRNO(1)\n');
-const bin = join(REPO_ROOT, 'dist', 'src', 'cli', 'bin.js');
-const binHere = existsSync(bin) ? bin : join(new URL('.', import.meta.url).pathname, '..', 'src', 'cli', 'bin.js');
+const denyText = 'ld [0]\njeq #39, deny\nret ALLOW\ndeny: ret ERRNO(1)\n';
+writeFileSync(s, denyText);
+const deny = assemble(denyText);
+if (!deny.ok) throw new Error(`internal: ${deny.error.message}`);
+const bpf = join(work, 'deny.bpf');
+writeFileSync(bpf, encodeProgram(deny.value));
+// The CLI compiled beside this bench (dist-*/bench/ → dist-*/src/cli/bin.js), so a bench run times the build it belongs to.
+const binHere = join(dirname(fileURLToPath(import.meta.url)), '..', 'src', 'cli', 'bin.js');
 function median(argv: string[], n = 15): number {
   const ts: number[] = [];
   for (let i = 0; i < n; i++) {
@@ -132,5 +140,6 @@ function median(argv: string[], n = 15): number {
   return ts[Math.floor(n / 2)]!;
 }
 const bare = median(['-e', '0']);
-const sim = median([binHere, 'sim', s, 'getpid']);
-console.log(`| whole process | median ms (15 runs) |\n|---|---|\n| node -e 0 | ${bare.toFixed(1)} |\n| seccomptrace sim deny.s getpid | ${sim.toFixed(1)} |`);
+const simBpf = median([binHere, 'sim', bpf, 'getpid']);
+const simAsm = median([binHere, 'sim', s, 'getpid']);
+console.log(`| whole process | median ms (15 runs) |\n|---|---|\n| node -e 0 | ${bare.toFixed(1)} |\n| seccomptrace sim deny.bpf getpid | ${simBpf.toFixed(1)} |\n| seccomptrace sim deny.s getpid | ${simAsm.toFixed(1)} |`);
