@@ -97,7 +97,10 @@ test('netlink, /dev/kmsg, dmesg and dmesg -T lines for each action parse with ev
   // kmsg keeps 10 records per 5 s (printk_ratelimit): ours are either there, exact, or counted as suppressed.
   const found = new Map<number, SeccompRecord>();
   const stream = new LogStream((i) => {
-    if (i.kind === 'seccomp' && made.some((m) => m.pid === Number(i.record.fields['pid']))) found.set(Number(i.record.fields['pid']), i.record);
+    if (i.kind !== 'seccomp') return;
+    // By pid and serial: pids recur (pid_max 32768), and kmsg holds records of earlier tests.
+    const pid = Number(i.record.fields['pid']);
+    if (made.some((m) => m.pid === pid) && i.record.serial === net.get(pid)?.serial) found.set(pid, i.record);
   });
   await readKmsg(stream, { follow: false });
   for (const m of made) {
@@ -111,7 +114,7 @@ test('netlink, /dev/kmsg, dmesg and dmesg -T lines for each action parse with ev
     const out = spawnSync('dmesg', [...args], { encoding: 'utf8' }).stdout.split('\n');
     let n = 0;
     for (const m of made) {
-      const line = out.find((l) => l.includes(` pid=${m.pid} `) && l.includes('type=1326'));
+      const line = out.find((l) => l.includes(` pid=${m.pid} `) && l.includes('type=1326') && l.includes(`:${net.get(m.pid)!.serial}): `));
       if (line === undefined) continue;
       const r = parsed(line)!;
       assert.equal(r.format, format);
