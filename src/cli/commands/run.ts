@@ -66,6 +66,8 @@ function parseLogActions(list: string | undefined): Set<ActionName> {
 export interface RunEvent {
   readonly pid: number;
   readonly arch: number;
+  /** The ABI's libseccomp name (x32 when nr carries the x32 bit), or the AUDIT_ARCH value in hex. */
+  readonly archName: string;
   readonly nr: number;
   readonly syscall: string;
   readonly args: readonly bigint[];
@@ -76,7 +78,6 @@ export interface RunEvent {
 const hex = (v: bigint): string => `0x${v.toString(16)}`;
 /** Small numbers in decimal, -1..-4096 (fds like AT_FDCWD, errors) signed, anything else hex. */
 const argText = (v: bigint): string => (v < 4096n ? v.toString() : v >= (1n << 64n) - 4096n ? (v - (1n << 64n)).toString() : hex(v));
-const archName = (a: number): string => (a === AUDIT_ARCH_X86_64 ? 'x86_64' : a === 0x40000003 ? 'x86' : `0x${a.toString(16)}`);
 
 /** Named arguments for syscalls whose prototype we know (policy/policy-names.ts), else the non-zero prefix in hex. */
 function argList(e: RunEvent): string {
@@ -98,7 +99,7 @@ function textLine(e: RunEvent, complain: boolean): string {
 function jsonLine(e: RunEvent): string {
   const a = e.attribution;
   const fields: [string, string][] = [
-    ['pid', String(e.pid)], ['arch', JSON.stringify(archName(e.arch))], ['nr', String(e.nr)], ['syscall', JSON.stringify(e.syscall)],
+    ['pid', String(e.pid)], ['arch', JSON.stringify(e.archName)], ['nr', String(e.nr)], ['syscall', JSON.stringify(e.syscall)],
     ['args', `[${e.args.map((x) => x.toString()).join(',')}]`], ['value', String(a.value >>> 0)], ['action', JSON.stringify(a.action)],
     ['rule', JSON.stringify(a.rule)], ['tag', a.tag === undefined ? 'null' : String(a.tag)], ['timeNs', String(e.timeNs)],
   ];
@@ -255,10 +256,14 @@ export const runCommand: Command = {
       if (values.quiet !== true) io.stderr(live.clear() + textLine(e, complain));
       if (jsonFd !== undefined) writeSync(jsonFd, jsonLine(e));
     };
-    const eventOf = (x: { pid: number; arch: number; nr: number; args: readonly bigint[]; timeNs: number }, attribution: Attribution): RunEvent => ({
-      pid: x.pid, arch: x.arch, nr: x.nr, args: x.args, timeNs: x.timeNs, attribution,
-      syscall: ((abi) => (abi === undefined ? undefined : syscallName(abi.name, x.nr)))(abiOf(x.arch, x.nr)) ?? `syscall_${x.nr}`,
-    });
+    const eventOf = (x: { pid: number; arch: number; nr: number; args: readonly bigint[]; timeNs: number }, attribution: Attribution): RunEvent => {
+      const abi = abiOf(x.arch, x.nr); // named by the record's own ABI, not the host's
+      return {
+        pid: x.pid, arch: x.arch, nr: x.nr, args: x.args, timeNs: x.timeNs, attribution,
+        archName: abi?.name ?? `0x${(x.arch >>> 0).toString(16)}`,
+        syscall: (abi === undefined ? undefined : syscallName(abi.name, x.nr)) ?? `syscall_${x.nr}`,
+      };
+    };
     try {
       let status: number;
       let lost: number;
