@@ -2,11 +2,9 @@
 
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
-import { dirname, join } from 'node:path';
 import { test } from 'node:test';
-import { fileURLToPath } from 'node:url';
+import { CLI_BIN as BIN } from '../fixtures/paths.js';
 
-const BIN = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'src', 'cli', 'bin.js');
 const line = (serial: number, syscall: number): string =>
   `type=SECCOMP msg=audit(1796412198.362:${serial}): auid=4294967295 uid=0 gid=0 ses=4294967295 pid=13169 comm="t" exe="/bin/t" sig=0 arch=c000003e syscall=${syscall} compat=0 ip=0x7ff368eb1829 code=0x7ffc0000\n`;
 

@@ -10,7 +10,7 @@ import { runCli } from '../../src/cli/run-cli.test-helper.js';
 import { REPO_ROOT } from '../fixtures/paths.js';
 
 describe('seccomptrace run (CLI)', () => {
-  it('`npx seccomptrace run -- ls` lists the directory, reports nothing denied, exits 0', { skip: existsSync(join(REPO_ROOT, 'dist', 'src', 'cli', 'bin.js')) ? false : 'dist/ not built (npm test builds it)' }, () => {
+  it('`npx seccomptrace run -- ls` lists the directory, reports nothing denied, exits 0', { skip: existsSync(join(REPO_ROOT, 'dist', 'cli', 'seccomptrace.js')) ? false : 'dist/ not built (npm test builds it)' }, () => {
     const r = execFileSync('npx', ['--no-install', 'seccomptrace', 'run', '--', 'ls', REPO_ROOT], { cwd: REPO_ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
     assert.match(r, /^package\.json$/m);
   });

@@ -7,17 +7,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { runCli } from '../../src/cli/run-cli.test-helper.js';
-import { REPO_ROOT } from '../fixtures/paths.js';
+import { CLI_BIN, REPO_ROOT } from '../fixtures/paths.js';
 import { withDefaultActionsLogged } from './probe-sysctl.test-helper.js';
 import { buildRunTarget, writeProfile } from './run-target.test-helper.js';
 
 const isRoot = process.getuid?.() === 0;
-const BIN = join(REPO_ROOT, 'dist', 'src', 'cli', 'bin.js');
-const binOf = (): string => {
-  // The compiled CLI beside this test (dist/ under npm test, dist-<x>/ for a helper's build).
-  const here = new URL('../../src/cli/bin.js', import.meta.url).pathname;
-  return existsSync(here) ? here : BIN;
-};
 
 interface JsonEvent { pid: number; syscall: string; action: string; rule: string; value: number; tag: number | null }
 const readEvents = (file: string): JsonEvent[] =>
@@ -50,19 +44,19 @@ describe('run: exact event counts', () => {
     const addon = join(REPO_ROOT, 'build', 'Release', 'seccomptrace.node');
     if (!isRoot) return t.skip('needs root to switch to uid 65534');
     // The clone may sit in a directory uid 65534 cannot enter (CI clones anywhere): then run an
-    // installed copy of the package (runtime needs only dist/src, the addon, profiles/, package.json).
-    let bin = binOf();
+    // installed copy of the package (runtime needs only dist/cli, dist/src, the addon, profiles/, package.json).
+    let bin = CLI_BIN;
     const readable = spawnSync('setpriv', [...asNobody, 'sh', '-c', 'test -r "$0" && test -r "$1"', bin, addon]).status === 0;
     if (!readable) {
       const copy = mkdtempSync(join(tmpdir(), 'seccomptrace-pkg-'));
       chmodSync(copy, 0o755);
       const distRoot = new URL('../../', import.meta.url).pathname; // dist/ (or dist-<x>/)
-      cpSync(join(distRoot, 'src'), join(copy, 'dist', 'src'), { recursive: true });
+      for (const d of ['cli', 'src']) cpSync(join(distRoot, d), join(copy, 'dist', d), { recursive: true });
       cpSync(addon, join(copy, 'build', 'Release', 'seccomptrace.node'));
       cpSync(join(REPO_ROOT, 'profiles'), join(copy, 'profiles'), { recursive: true });
       cpSync(join(REPO_ROOT, 'package.json'), join(copy, 'package.json'));
       execFileSync('chmod', ['-R', 'a+rX', copy]);
-      bin = join(copy, 'dist', 'src', 'cli', 'bin.js');
+      bin = join(copy, 'dist', 'cli', 'seccomptrace.js');
       t.after(() => execFileSync('rm', ['-rf', copy]));
     }
     const out = join(dir, 'count-nobody.jsonl');
@@ -173,7 +167,7 @@ describe('run: complain mode', () => {
 describe('run: fail closed', () => {
   it('the supervisor killed mid-run: the target\'s notified syscalls get ENOSYS (38)', async () => {
     const file = join(dir, 'enosys.txt');
-    const sup = spawn(process.execPath, [binOf(), 'run', '--policy', logGetppid, '--quiet', '--', exe, 'enosys', file], { stdio: 'ignore' });
+    const sup = spawn(process.execPath, [CLI_BIN, 'run', '--policy', logGetppid, '--quiet', '--', exe, 'enosys', file], { stdio: 'ignore' });
     const deadline = Date.now() + 10000;
     while (Date.now() < deadline && !(existsSync(file) && readFileSync(file, 'utf8') === 'started')) await new Promise((r) => setTimeout(r, 20));
     await new Promise((r) => setTimeout(r, 50));

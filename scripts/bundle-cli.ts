@@ -1,0 +1,241 @@
+/**
+ * @module Bundles the CLI's ES modules (tsc's output under dist/src) into a few files under dist/cli,
+ * so that `seccomptrace` starts in one module read instead of thirty.
+ *
+ * Why: on Node 20 each ES module costs the loader about 0.6 ms of resolve, read and link, and a
+ * `sim` case needs ~30 of them (BENCHMARKS.md). The bundle keeps every module's code as tsc wrote
+ * it, re-emitted by TypeScript as a function of its `exports` object, and keeps the lazy loading
+ * the CLI is built around: each target of a dynamic `import()` (a verb, the assembler, the
+ * profile compiler, the addon loader) becomes a chunk file of its own, read only when the code
+ * asks for it. The files are still ES modules; the library (`exports` in package.json) is
+ * untouched and keeps tsc's one-module-per-file output.
+ *
+ * Chunks: the entry chunk holds the entry's static closure; a chunk per dynamic-import target
+ * holds that target's static closure minus the entry chunk's modules. Two chunks may both hold a
+ * module; the first definition loaded wins, and they are the same code.
+ */
+
+import { mkdirSync, readFileSync, rmSync, writeFileSync, chmodSync } from 'node:fs';
+import { dirname, join, relative, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import ts from 'typescript';
+
+/** A module's id: its path under dist/src, posix separators (`cli/commands/sim.js`). */
+type ModuleId = string;
+
+interface ModuleInfo {
+  readonly id: ModuleId;
+  readonly file: string;
+  readonly staticDeps: readonly ModuleId[];
+  readonly dynamicDeps: readonly ModuleId[];
+  /** The `node:` modules it imports. */
+  readonly builtins: readonly string[];
+  /** The module as a function body over (exports, __load, __import, __node). */
+  readonly body: string;
+}
+
+const RUNTIME_PARAMS = '(exports, __load, __import, __node)';
+
+/** Reads one tsc-emitted module: its imports, then its code with imports turned into loader calls. */
+function readModule(srcRoot: string, outDir: string, id: ModuleId): ModuleInfo {
+  const file = join(srcRoot, id);
+  const text = readFileSync(file, 'utf8').replace(/^#!.*/, ''); // the entry's shebang goes at the bundle's top
+  const sf = ts.createSourceFile(file, text, ts.ScriptTarget.ES2022, true, ts.ScriptKind.JS);
+  const toId = (spec: string, where: ts.Node): ModuleId => {
+    if (!spec.startsWith('./') && !spec.startsWith('../')) throw new Error(`${id}:${line(where)}: bare import '${spec}' cannot be bundled (only relative and node: imports)`);
+    return relative(srcRoot, resolve(dirname(file), spec)).split('\\').join('/');
+  };
+  const staticDeps: ModuleId[] = [];
+  const dynamicDeps: ModuleId[] = [];
+  const builtins: string[] = [];
+  const line = (n: ts.Node) => sf.getLineAndCharacterOfPosition(n.getStart(sf)).line + 1;
+
+  for (const st of sf.statements) {
+    if ((ts.isImportDeclaration(st) || ts.isExportDeclaration(st)) && st.moduleSpecifier !== undefined && ts.isStringLiteral(st.moduleSpecifier)) {
+      const spec = st.moduleSpecifier.text;
+      if (spec.startsWith('node:')) builtins.push(spec);
+      else staticDeps.push(toId(spec, st));
+    }
+  }
+
+  // Before TypeScript turns the module into CommonJS form: dynamic import() of our own modules
+  // becomes __import(id) (a chunk load), and import.meta.url the URL the module had under dist/src.
+  const here = relative(outDir, file).split('\\').join('/');
+  const before: ts.TransformerFactory<ts.SourceFile> = (ctx) => {
+    const visit = (node: ts.Node): ts.Node => {
+      if (ts.isCallExpression(node) && node.expression.kind === ts.SyntaxKind.ImportKeyword) {
+        const arg = node.arguments[0];
+        if (arg === undefined || !ts.isStringLiteral(arg) || node.arguments.length !== 1) throw new Error(`${id}:${line(node)}: import() needs one string literal to be bundled`);
+        const dep = toId(arg.text, node);
+        dynamicDeps.push(dep);
+        return ctx.factory.createCallExpression(ctx.factory.createIdentifier('__import'), undefined, [ctx.factory.createStringLiteral(dep)]);
+      }
+      if (ts.isPropertyAccessExpression(node) && ts.isMetaProperty(node.expression) && node.name.text === 'url') {
+        const f = ctx.factory;
+        const chunkUrl = f.createPropertyAccessExpression(f.createMetaProperty(ts.SyntaxKind.ImportKeyword, f.createIdentifier('meta')), 'url');
+        return f.createPropertyAccessExpression(f.createNewExpression(f.createIdentifier('URL'), undefined, [f.createStringLiteral(here), chunkUrl]), 'href');
+      }
+      if (ts.isMetaProperty(node)) throw new Error(`${id}:${line(node)}: only import.meta.url can be bundled`);
+      return ts.visitEachChild(node, visit, ctx);
+    };
+    return (root) => ts.visitNode(root, visit) as ts.SourceFile;
+  };
+  const out = ts.transpileModule(text, {
+    fileName: file,
+    compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022, removeComments: true, sourceMap: false, esModuleInterop: false },
+    transformers: { before: [before] },
+  }).outputText;
+
+  // TypeScript writes every import it kept as require("…") with double quotes.
+  const body = out
+    .replace(/\/\/# sourceMappingURL=.*$/m, '')
+    .replace(/\brequire\("([^"]+)"\)/g, (_, spec: string) =>
+      spec.startsWith('node:') ? `__node[${JSON.stringify(spec)}]` : `__load(${JSON.stringify(relative(srcRoot, resolve(dirname(file), spec)).split('\\').join('/'))})`,
+    );
+  if (/\brequire\(|\bimport\(|\bimport\.meta\b(?!\.url)/.test(body.replace(/new URL\("[^"]*", import\.meta\.url\)/g, ''))) {
+    throw new Error(`${id}: an import the bundler does not understand is left in its code`);
+  }
+  return { id, file, staticDeps, dynamicDeps, builtins, body };
+}
+
+function closure(start: ModuleId, get: (id: ModuleId) => ModuleInfo): ModuleId[] {
+  const seen = new Set<ModuleId>();
+  const walk = (id: ModuleId): void => {
+    if (seen.has(id)) return;
+    seen.add(id);
+    for (const d of get(id).staticDeps) walk(d);
+  };
+  walk(start);
+  return [...seen];
+}
+
+function chunkFileName(id: ModuleId): string {
+  return `${id.replace(/\.js$/, '').split('/').join('-')}.js`;
+}
+
+/**
+ * The text of one chunk: its builtins as static imports, then its modules, each a parenthesized
+ * function (V8 compiles those eagerly: they all run, and a lazy one would be parsed twice).
+ */
+function chunkText(ids: readonly ModuleId[], get: (id: ModuleId) => ModuleInfo): { imports: string; modules: string } {
+  const builtins = [...new Set(ids.flatMap((id) => get(id).builtins))].sort();
+  const imports = builtins.map((b, i) => `import * as __b${i} from '${b}';\n`).join('');
+  const table = `const __node = { ${builtins.map((b, i) => `${JSON.stringify(b)}: __b${i}`).join(', ')} };\n`;
+  const modules = ids.map((id) => `[${JSON.stringify(id)}, (${RUNTIME_PARAMS} => {\n${get(id).body.trim()}\n})],\n`).join('');
+  return { imports: imports + table, modules };
+}
+
+const GENERATED = '// GENERATED by scripts/bundle-cli.ts from dist/src (tsc output) — do not edit';
+
+/** The loader, in the entry chunk: defines modules, evaluates each once, fetches chunks on import(). */
+function runtime(chunkOf: ReadonlyMap<ModuleId, string>): string {
+  return `const defs = new Map();
+const done = new Map();
+const CHUNKS = new Map(${JSON.stringify([...chunkOf])});
+function define(entries, node) {
+  for (const [id, fn] of entries) if (!defs.has(id)) defs.set(id, [fn, node]);
+}
+function __load(id) {
+  let exports = done.get(id);
+  if (exports !== undefined) return exports;
+  const def = defs.get(id);
+  if (def === undefined) throw new Error(\`seccomptrace bundle: module \${id} is not loaded (rebuild with npm run compile)\`);
+  exports = {};
+  done.set(id, exports);
+  def[0](exports, __load, __import, def[1]);
+  return exports;
+}
+async function __import(id) {
+  if (!defs.has(id)) {
+    const chunk = await import(new URL(CHUNKS.get(id), import.meta.url).href);
+    define(chunk.modules, chunk.builtins);
+  }
+  return __load(id);
+}
+`;
+}
+
+export interface BundleResult {
+  readonly entryFile: string;
+  readonly chunks: readonly { readonly file: string; readonly target: ModuleId; readonly modules: readonly ModuleId[] }[];
+}
+
+/**
+ * Bundles `entry` (an id under srcRoot) into outDir as `entryName` plus one file per dynamic-import
+ * target. A chunk leaves out the modules that are loaded whenever it can be asked for: those of
+ * the entry and of every chunk on each path of dynamic imports that reaches it (so `sim x.s`
+ * does not parse the syscall tables twice).
+ */
+export function bundleCli(srcRoot: string, entry: ModuleId, outDir: string, entryName: string): BundleResult {
+  const infos = new Map<ModuleId, ModuleInfo>();
+  const get = (id: ModuleId): ModuleInfo => {
+    let m = infos.get(id);
+    if (m === undefined) {
+      m = readModule(srcRoot, outDir, id);
+      infos.set(id, m);
+    }
+    return m;
+  };
+
+  // Chunk roots: the entry, then every dynamic-import target reachable from it.
+  const roots: ModuleId[] = [entry];
+  const closures = new Map<ModuleId, Set<ModuleId>>();
+  for (let i = 0; i < roots.length; i++) {
+    const c = new Set(closure(roots[i]!, get));
+    closures.set(roots[i]!, c);
+    for (const id of c) for (const d of get(id).dynamicDeps) if (!roots.includes(d)) roots.push(d);
+  }
+  const importers = new Map<ModuleId, ModuleId[]>(roots.map((r) => [r, []]));
+  for (const r of roots) for (const id of closures.get(r)!) for (const d of get(id).dynamicDeps) importers.get(d)!.push(r);
+
+  // present(r): the modules surely loaded once root r's chunk has been — its closure plus what is
+  // present for every importer. The greatest fixed point, from "everything" down.
+  const all = new Set(infos.keys());
+  const present = new Map<ModuleId, Set<ModuleId>>(roots.map((r) => [r, r === entry ? closures.get(r)! : all]));
+  const before = (r: ModuleId): Set<ModuleId> => {
+    const sets = importers.get(r)!.map((i) => present.get(i)!);
+    return sets.length === 0 ? new Set() : new Set([...sets[0]!].filter((id) => sets.every((s) => s.has(id))));
+  };
+  for (let changed = true; changed; ) {
+    changed = false;
+    for (const r of roots) {
+      if (r === entry) continue;
+      const next = new Set([...before(r), ...closures.get(r)!]);
+      if (next.size !== present.get(r)!.size) {
+        present.set(r, next);
+        changed = true;
+      }
+    }
+  }
+
+  const chunkOf = new Map<ModuleId, string>();
+  const chunks = roots.slice(1).map((target) => {
+    const had = before(target);
+    const file = chunkFileName(target);
+    chunkOf.set(target, file);
+    return { file, target, modules: [...closures.get(target)!].filter((id) => !had.has(id)) };
+  });
+
+  rmSync(outDir, { recursive: true, force: true });
+  mkdirSync(outDir, { recursive: true });
+  for (const c of chunks) {
+    const t = chunkText(c.modules, get);
+    writeFileSync(join(outDir, c.file), `${GENERATED}\n/** @module ${c.target} for ${entryName}: the modules it needs that its importers have not loaded. */\n${t.imports}export const builtins = __node;\nexport const modules = [\n${t.modules}];\n`);
+  }
+  const entryModules = [...closures.get(entry)!];
+  const t = chunkText(entryModules, get);
+  const entryFile = join(outDir, entryName);
+  writeFileSync(
+    entryFile,
+    `#!/usr/bin/env node\n${GENERATED}\n/** @module The seccomptrace executable, bundled: ${entry} and its static imports. */\n${t.imports}${runtime(chunkOf)}define([\n${t.modules}], __node);\n__load(${JSON.stringify(entry)});\n`,
+  );
+  chmodSync(entryFile, 0o755);
+  return { entryFile, chunks };
+}
+
+if (process.argv[1] !== undefined && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  // This script runs from <outDir>/scripts/: bundle that build's src/ into its cli/ (dist/ or a dist-<x>/).
+  const distRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+  const r = bundleCli(join(distRoot, 'src'), 'cli/bin.js', join(distRoot, 'cli'), 'seccomptrace.js');
+  process.stdout.write(`bundled ${relative(process.cwd(), r.entryFile)} + ${r.chunks.length} chunks\n`);
+}
