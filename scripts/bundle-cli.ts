@@ -4,18 +4,19 @@
  *
  * Why: on Node 20 each ES module costs the loader about 0.6 ms of resolve, read and link, and a
  * `sim` case needs ~30 of them (BENCHMARKS.md). The bundle keeps every module's code as tsc wrote
- * it, re-emitted by TypeScript as a function of its `exports` object, and keeps the lazy loading
- * the CLI is built around: each target of a dynamic `import()` (a verb, the assembler, the
- * profile compiler, the addon loader) becomes a chunk file of its own, read only when the code
- * asks for it. The files are still ES modules; the library (`exports` in package.json) is
- * untouched and keeps tsc's one-module-per-file output.
+ * it, re-emitted by TypeScript as a function of its `exports` object (`__load(id)` evaluates a
+ * module once; builtins come through `require`), and keeps the lazy loading the CLI is built
+ * around: each target of a dynamic `import()` (a verb, the assembler, the profile compiler, the
+ * addon loader) becomes a chunk file of its own, read only when the code asks for it. The files
+ * are still ES modules; the library (`exports` in package.json) is untouched and keeps tsc's
+ * one-module-per-file output.
  *
  * Chunks: the entry chunk holds the entry's static closure; a chunk per dynamic-import target
- * holds that target's static closure minus the entry chunk's modules. Two chunks may both hold a
- * module; the first definition loaded wins, and they are the same code.
+ * holds that target's static closure minus what is surely loaded whenever it is asked for. Two
+ * chunks may both hold a module; the first definition loaded wins, and they are the same code.
  */
 
-import { mkdirSync, readFileSync, rmSync, writeFileSync, chmodSync } from 'node:fs';
+import { chmodSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import ts from 'typescript';
@@ -28,8 +29,6 @@ interface ModuleInfo {
   readonly file: string;
   readonly staticDeps: readonly ModuleId[];
   readonly dynamicDeps: readonly ModuleId[];
-  /** The `node:` modules it imports. */
-  readonly builtins: readonly string[];
   /** The module as a function body over (exports, __load, __import, __node). */
   readonly body: string;
 }
@@ -47,14 +46,12 @@ function readModule(srcRoot: string, outDir: string, id: ModuleId): ModuleInfo {
   };
   const staticDeps: ModuleId[] = [];
   const dynamicDeps: ModuleId[] = [];
-  const builtins: string[] = [];
   const line = (n: ts.Node) => sf.getLineAndCharacterOfPosition(n.getStart(sf)).line + 1;
 
   for (const st of sf.statements) {
     if ((ts.isImportDeclaration(st) || ts.isExportDeclaration(st)) && st.moduleSpecifier !== undefined && ts.isStringLiteral(st.moduleSpecifier)) {
       const spec = st.moduleSpecifier.text;
-      if (spec.startsWith('node:')) builtins.push(spec);
-      else staticDeps.push(toId(spec, st));
+      if (!spec.startsWith('node:')) staticDeps.push(toId(spec, st));
     }
   }
 
@@ -90,12 +87,12 @@ function readModule(srcRoot: string, outDir: string, id: ModuleId): ModuleInfo {
   const body = out
     .replace(/\/\/# sourceMappingURL=.*$/m, '')
     .replace(/\brequire\("([^"]+)"\)/g, (_, spec: string) =>
-      spec.startsWith('node:') ? `__node[${JSON.stringify(spec)}]` : `__load(${JSON.stringify(relative(srcRoot, resolve(dirname(file), spec)).split('\\').join('/'))})`,
+      spec.startsWith('node:') ? `__node(${JSON.stringify(spec)})` : `__load(${JSON.stringify(relative(srcRoot, resolve(dirname(file), spec)).split('\\').join('/'))})`,
     );
   if (/\brequire\(|\bimport\(|\bimport\.meta\b(?!\.url)/.test(body.replace(/new URL\("[^"]*", import\.meta\.url\)/g, ''))) {
     throw new Error(`${id}: an import the bundler does not understand is left in its code`);
   }
-  return { id, file, staticDeps, dynamicDeps, builtins, body };
+  return { id, file, staticDeps, dynamicDeps, body };
 }
 
 function closure(start: ModuleId, get: (id: ModuleId) => ModuleInfo): ModuleId[] {
@@ -114,41 +111,39 @@ function chunkFileName(id: ModuleId): string {
 }
 
 /**
- * The text of one chunk: its builtins as static imports, then its modules, each a parenthesized
- * function (V8 compiles those eagerly: they all run, and a lazy one would be parsed twice).
+ * One chunk's modules, each a parenthesized function (V8 compiles those eagerly: they all run,
+ * and a lazy one would be parsed twice).
  */
-function chunkText(ids: readonly ModuleId[], get: (id: ModuleId) => ModuleInfo): { imports: string; modules: string } {
-  const builtins = [...new Set(ids.flatMap((id) => get(id).builtins))].sort();
-  const imports = builtins.map((b, i) => `import * as __b${i} from '${b}';\n`).join('');
-  const table = `const __node = { ${builtins.map((b, i) => `${JSON.stringify(b)}: __b${i}`).join(', ')} };\n`;
-  const modules = ids.map((id) => `[${JSON.stringify(id)}, (${RUNTIME_PARAMS} => {\n${get(id).body.trim()}\n})],\n`).join('');
-  return { imports: imports + table, modules };
+function moduleEntries(ids: readonly ModuleId[], get: (id: ModuleId) => ModuleInfo): string {
+  return ids.map((id) => `[${JSON.stringify(id)}, (${RUNTIME_PARAMS} => {\n${get(id).body.trim()}\n})],\n`).join('');
 }
 
 const GENERATED = '// GENERATED by scripts/bundle-cli.ts from dist/src (tsc output) — do not edit';
 
 /** The loader, in the entry chunk: defines modules, evaluates each once, fetches chunks on import(). */
 function runtime(chunkOf: ReadonlyMap<ModuleId, string>): string {
-  return `const defs = new Map();
+  // Builtins through require: an ES import of node:util would build its whole namespace.
+  return `import { createRequire } from 'node:module';
+const __node = createRequire(import.meta.url);
+const defs = new Map();
 const done = new Map();
 const CHUNKS = new Map(${JSON.stringify([...chunkOf])});
-function define(entries, node) {
-  for (const [id, fn] of entries) if (!defs.has(id)) defs.set(id, [fn, node]);
+function define(entries) {
+  for (const [id, fn] of entries) if (!defs.has(id)) defs.set(id, fn);
 }
 function __load(id) {
   let exports = done.get(id);
   if (exports !== undefined) return exports;
-  const def = defs.get(id);
-  if (def === undefined) throw new Error(\`seccomptrace bundle: module \${id} is not loaded (rebuild with npm run compile)\`);
+  const fn = defs.get(id);
+  if (fn === undefined) throw new Error(\`seccomptrace bundle: module \${id} is not loaded (rebuild with npm run compile)\`);
   exports = {};
   done.set(id, exports);
-  def[0](exports, __load, __import, def[1]);
+  fn(exports, __load, __import, __node);
   return exports;
 }
 async function __import(id) {
   if (!defs.has(id)) {
-    const chunk = await import(new URL(CHUNKS.get(id), import.meta.url).href);
-    define(chunk.modules, chunk.builtins);
+    define((await import(new URL(CHUNKS.get(id), import.meta.url).href)).modules);
   }
   return __load(id);
 }
@@ -219,15 +214,13 @@ export function bundleCli(srcRoot: string, entry: ModuleId, outDir: string, entr
   rmSync(outDir, { recursive: true, force: true });
   mkdirSync(outDir, { recursive: true });
   for (const c of chunks) {
-    const t = chunkText(c.modules, get);
-    writeFileSync(join(outDir, c.file), `${GENERATED}\n/** @module ${c.target} for ${entryName}: the modules it needs that its importers have not loaded. */\n${t.imports}export const builtins = __node;\nexport const modules = [\n${t.modules}];\n`);
+    writeFileSync(join(outDir, c.file), `${GENERATED}\n/** @module ${c.target} for ${entryName}: the modules it needs that its importers have not loaded. */\nexport const modules = [\n${moduleEntries(c.modules, get)}];\n`);
   }
   const entryModules = [...closures.get(entry)!];
-  const t = chunkText(entryModules, get);
   const entryFile = join(outDir, entryName);
   writeFileSync(
     entryFile,
-    `#!/usr/bin/env node\n${GENERATED}\n/** @module The seccomptrace executable, bundled: ${entry} and its static imports. */\n${t.imports}${runtime(chunkOf)}define([\n${t.modules}], __node);\n__load(${JSON.stringify(entry)});\n`,
+    `#!/usr/bin/env node\n${GENERATED}\n/** @module The seccomptrace executable, bundled: ${entry} and its static imports. */\n${runtime(chunkOf)}define([\n${moduleEntries(entryModules, get)}]);\n__load(${JSON.stringify(entry)});\n`,
   );
   chmodSync(entryFile, 0o755);
   return { entryFile, chunks };
