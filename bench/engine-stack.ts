@@ -1,7 +1,7 @@
 /** @module Bench: a 4-filter stack through the engine (JIT) vs the same four programs in the plain C interpreter; and one `sim` case as a whole process. */
 
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -126,20 +126,44 @@ const deny = assemble(denyText);
 if (!deny.ok) throw new Error(`internal: ${deny.error.message}`);
 const bpf = join(work, 'deny.bpf');
 writeFileSync(bpf, encodeProgram(deny.value));
-// The CLI compiled beside this bench (dist-*/bench/ → dist-*/src/cli/bin.js), so a bench run times the build it belongs to.
-const binHere = join(dirname(fileURLToPath(import.meta.url)), '..', 'src', 'cli', 'bin.js');
-function median(argv: string[], n = 15): number {
-  const ts: number[] = [];
-  for (let i = 0; i < n; i++) {
-    const t0 = process.hrtime.bigint();
-    const r = spawnSync(process.execPath, argv, { stdio: 'ignore' });
-    if (r.status !== 0) throw new Error(`internal: ${argv.join(' ')} exited ${r.status}`);
-    ts.push(Number(process.hrtime.bigint() - t0) / 1e6);
+// The CLI compiled beside this bench (dist-*/bench/ → dist-*/cli/), so a bench run times the build
+// it belongs to: the bundle users run, and tsc's unbundled modules it is built from.
+const distHere = join(dirname(fileURLToPath(import.meta.url)), '..');
+const bundled = join(distHere, 'cli', 'seccomptrace.js');
+const modules = join(distHere, 'src', 'cli', 'bin.js');
+const emptyModule = join(work, 'empty.mjs');
+writeFileSync(emptyModule, '');
+
+/** Median wall time of each command, run in turns (one of each per round) so drift hits all alike. */
+function medians(cmds: readonly (readonly string[])[], env: NodeJS.ProcessEnv, rounds = 21): number[] {
+  const ts: number[][] = cmds.map(() => []);
+  for (let r = 0; r < rounds; r++) {
+    cmds.forEach((argv, i) => {
+      const t0 = process.hrtime.bigint();
+      const res = spawnSync(process.execPath, argv, { stdio: 'ignore', env });
+      if (res.status !== 0) throw new Error(`internal: ${argv.join(' ')} exited ${res.status}`);
+      ts[i]!.push(Number(process.hrtime.bigint() - t0) / 1e6);
+    });
   }
-  ts.sort((a, b) => a - b);
-  return ts[Math.floor(n / 2)]!;
+  return ts.map((t) => t.sort((a, b) => a - b)[Math.floor(rounds / 2)]!);
 }
-const bare = median(['-e', '0']);
-const simBpf = median([binHere, 'sim', bpf, 'getpid']);
-const simAsm = median([binHere, 'sim', s, 'getpid']);
-console.log(`| whole process | median ms (15 runs) |\n|---|---|\n| node -e 0 | ${bare.toFixed(1)} |\n| seccomptrace sim deny.bpf getpid | ${simBpf.toFixed(1)} |\n| seccomptrace sim deny.s getpid | ${simAsm.toFixed(1)} |`);
+const rows: [string, string[]][] = [
+  ['node -e 0', ['-e', '0']],
+  ['node empty.mjs (an empty ES module)', [emptyModule]],
+  ['`seccomptrace sim deny.bpf getpid` (bundle, dist/cli)', [bundled, 'sim', bpf, 'getpid']],
+  ['`seccomptrace sim deny.s getpid` (bundle)', [bundled, 'sim', s, 'getpid']],
+  ['`sim deny.bpf getpid` through tsc\'s modules (dist/src/cli/bin.js)', [modules, 'sim', bpf, 'getpid']],
+];
+// Node reads the NODE_EXTRA_CA_CERTS bundle at every start, before any JavaScript runs; this
+// workplace sets it, a usual machine does not, and seccomptrace opens no TLS connection.
+const envs: [string, NodeJS.ProcessEnv][] = [['as set here', process.env]];
+const cas = process.env['NODE_EXTRA_CA_CERTS'];
+if (cas !== undefined) {
+  const { NODE_EXTRA_CA_CERTS: _, ...rest } = process.env;
+  envs.push(['without NODE_EXTRA_CA_CERTS', rest]);
+}
+const results = envs.map(([, env]) => medians(rows.map(([, argv]) => argv), env));
+console.log(`\n| whole process, median ms of 21 (in turns) | ${envs.map(([name]) => (name === 'as set here' && cas !== undefined ? `NODE_EXTRA_CA_CERTS=${cas}` : name)).join(' | ')} |`);
+console.log(`|---|${envs.map(() => '---').join('|')}|`);
+rows.forEach(([name], i) => console.log(`| ${name} | ${results.map((r) => r[i]!.toFixed(1)).join(' | ')} |`));
+rmSync(work, { recursive: true, force: true });
