@@ -21,7 +21,7 @@ import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import ts from 'typescript';
 
-/** A module's id: its path under dist/src, posix separators (`cli/commands/sim.js`). */
+/** A module's id: its path under dist/src (`cli/commands/sim.js`). */
 type ModuleId = string;
 
 interface ModuleInfo {
@@ -40,9 +40,10 @@ function readModule(srcRoot: string, outDir: string, id: ModuleId): ModuleInfo {
   const file = join(srcRoot, id);
   const text = readFileSync(file, 'utf8').replace(/^#!.*/, ''); // the entry's shebang goes at the bundle's top
   const sf = ts.createSourceFile(file, text, ts.ScriptTarget.ES2022, true, ts.ScriptKind.JS);
+  const idOf = (spec: string): ModuleId => relative(srcRoot, resolve(dirname(file), spec));
   const toId = (spec: string, where: ts.Node): ModuleId => {
     if (!spec.startsWith('./') && !spec.startsWith('../')) throw new Error(`${id}:${line(where)}: bare import '${spec}' cannot be bundled (only relative and node: imports)`);
-    return relative(srcRoot, resolve(dirname(file), spec)).split('\\').join('/');
+    return idOf(spec);
   };
   const staticDeps: ModuleId[] = [];
   const dynamicDeps: ModuleId[] = [];
@@ -57,7 +58,7 @@ function readModule(srcRoot: string, outDir: string, id: ModuleId): ModuleInfo {
 
   // Before TypeScript turns the module into CommonJS form: dynamic import() of our own modules
   // becomes __import(id) (a chunk load), and import.meta.url the URL the module had under dist/src.
-  const here = relative(outDir, file).split('\\').join('/');
+  const here = relative(outDir, file);
   const before: ts.TransformerFactory<ts.SourceFile> = (ctx) => {
     const visit = (node: ts.Node): ts.Node => {
       if (ts.isCallExpression(node) && node.expression.kind === ts.SyntaxKind.ImportKeyword) {
@@ -87,7 +88,7 @@ function readModule(srcRoot: string, outDir: string, id: ModuleId): ModuleInfo {
   const body = out
     .replace(/\/\/# sourceMappingURL=.*$/m, '')
     .replace(/\brequire\("([^"]+)"\)/g, (_, spec: string) =>
-      spec.startsWith('node:') ? `__node(${JSON.stringify(spec)})` : `__load(${JSON.stringify(relative(srcRoot, resolve(dirname(file), spec)).split('\\').join('/'))})`,
+      spec.startsWith('node:') ? `__node(${JSON.stringify(spec)})` : `__load(${JSON.stringify(idOf(spec))})`,
     );
   if (/\brequire\(|\bimport\(|\bimport\.meta\b(?!\.url)/.test(body.replace(/new URL\("[^"]*", import\.meta\.url\)/g, ''))) {
     throw new Error(`${id}: an import the bundler does not understand is left in its code`);
