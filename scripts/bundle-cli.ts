@@ -1,22 +1,27 @@
 /**
  * @module Bundles the CLI's ES modules (tsc's output under dist/src) into a few files under dist/cli,
- * so that `seccomptrace` starts in one module read instead of thirty.
+ * each with a V8 code cache, so that `seccomptrace` starts in two file reads and almost no compiling
+ * instead of thirty module loads.
  *
- * Why: on Node 20 each ES module costs the loader about 0.6 ms of resolve, read and link, and a
- * `sim` case needs ~30 of them (BENCHMARKS.md). The bundle keeps every module's code as tsc wrote
- * it, re-emitted by TypeScript as a function of its `exports` object (`__load(id)` evaluates a
- * module once; builtins come through `require`), and keeps the lazy loading the CLI is built
- * around: each target of a dynamic `import()` (a verb, the assembler, the profile compiler, the
- * addon loader) becomes a chunk file of its own, read only when the code asks for it. The files
- * are still ES modules; the library (`exports` in package.json) is untouched and keeps tsc's
- * one-module-per-file output.
+ * Why: on Node 20 each ES module costs the loader about 0.6 ms of resolve, read and link, a `sim`
+ * case needs ~30 of them, and ES modules cannot use a code cache before Node 22 (BENCHMARKS.md).
+ * The bundle keeps every module's code as tsc wrote it, re-emitted by TypeScript as a function of
+ * its `exports` object (`__load(id)` evaluates a module once; builtins come through `require`),
+ * and keeps the lazy loading the CLI is built around: each target of a dynamic `import()` (a
+ * verb, the assembler, the profile compiler, the addon loader) becomes a chunk of its own, read
+ * only when the code asks for it. The entry, `seccomptrace.js`, is an ES module holding the
+ * loader; chunks are classic scripts it compiles with vm.Script and the cache a training run of
+ * each verb left beside them. The library (`exports` in package.json) is untouched and keeps
+ * tsc's one-module-per-file output.
  *
  * Chunks: the entry chunk holds the entry's static closure; a chunk per dynamic-import target
  * holds that target's static closure minus what is surely loaded whenever it is asked for. Two
  * chunks may both hold a module; the first definition loaded wins, and they are the same code.
  */
 
-import { chmodSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import ts from 'typescript';
@@ -29,11 +34,12 @@ interface ModuleInfo {
   readonly file: string;
   readonly staticDeps: readonly ModuleId[];
   readonly dynamicDeps: readonly ModuleId[];
-  /** The module as a function body over (exports, __load, __import, __node). */
+  /** The module as a function body over RUNTIME_PARAMS. */
   readonly body: string;
 }
 
-const RUNTIME_PARAMS = '(exports, __load, __import, __node)';
+/** What a module function gets: its exports object, the loader's two calls, require for builtins, and the entry's URL (chunks sit beside it). */
+const RUNTIME_PARAMS = '(exports, __load, __import, __node, __base)';
 
 /** Reads one tsc-emitted module: its imports, then its code with imports turned into loader calls. */
 function readModule(srcRoot: string, outDir: string, id: ModuleId): ModuleInfo {
@@ -57,7 +63,8 @@ function readModule(srcRoot: string, outDir: string, id: ModuleId): ModuleInfo {
   }
 
   // Before TypeScript turns the module into CommonJS form: dynamic import() of our own modules
-  // becomes __import(id) (a chunk load), and import.meta.url the URL the module had under dist/src.
+  // becomes __import(id) (a chunk load), and import.meta.url the URL the module had under dist/src
+  // (a chunk is a classic script: import.meta is the entry's, passed in as __base).
   const here = relative(outDir, file);
   const before: ts.TransformerFactory<ts.SourceFile> = (ctx) => {
     const visit = (node: ts.Node): ts.Node => {
@@ -70,8 +77,7 @@ function readModule(srcRoot: string, outDir: string, id: ModuleId): ModuleInfo {
       }
       if (ts.isPropertyAccessExpression(node) && ts.isMetaProperty(node.expression) && node.name.text === 'url') {
         const f = ctx.factory;
-        const chunkUrl = f.createPropertyAccessExpression(f.createMetaProperty(ts.SyntaxKind.ImportKeyword, f.createIdentifier('meta')), 'url');
-        return f.createPropertyAccessExpression(f.createNewExpression(f.createIdentifier('URL'), undefined, [f.createStringLiteral(here), chunkUrl]), 'href');
+        return f.createPropertyAccessExpression(f.createNewExpression(f.createIdentifier('URL'), undefined, [f.createStringLiteral(here), f.createIdentifier('__base')]), 'href');
       }
       if (ts.isMetaProperty(node)) throw new Error(`${id}:${line(node)}: only import.meta.url can be bundled`);
       return ts.visitEachChild(node, visit, ctx);
@@ -90,7 +96,7 @@ function readModule(srcRoot: string, outDir: string, id: ModuleId): ModuleInfo {
     .replace(/\brequire\("([^"]+)"\)/g, (_, spec: string) =>
       spec.startsWith('node:') ? `__node(${JSON.stringify(spec)})` : `__load(${JSON.stringify(idOf(spec))})`,
     );
-  if (/\brequire\(|\bimport\(|\bimport\.meta\b(?!\.url)/.test(body.replace(/new URL\("[^"]*", import\.meta\.url\)/g, ''))) {
+  if (/\brequire\(|\bimport\(|\bimport\.meta\b/.test(body)) {
     throw new Error(`${id}: an import the bundler does not understand is left in its code`);
   }
   return { id, file, staticDeps, dynamicDeps, body };
@@ -121,17 +127,43 @@ function moduleEntries(ids: readonly ModuleId[], get: (id: ModuleId) => ModuleIn
 
 const GENERATED = '// GENERATED by scripts/bundle-cli.ts from dist/src (tsc output) — do not edit';
 
-/** The loader, in the entry chunk: defines modules, evaluates each once, fetches chunks on import(). */
+/** The extension of a chunk's V8 code cache, beside it. */
+export const CACHE_EXT = '.cache';
+
+/**
+ * The loader, in the entry (the one ES module): reads a chunk — a classic script whose value is
+ * its module list — through vm.Script with the V8 code cache made at build time, so a command
+ * compiles almost nothing; defines modules; evaluates each once. The cache is used only if it is
+ * not older than its chunk; V8 itself refuses one made by another Node or with other V8 flags.
+ * With SECCOMPTRACE_CODE_CACHE=write (the build's training runs) it writes, at exit, the cache of
+ * every chunk it loaded, holding what the run compiled.
+ */
 function runtime(chunkOf: ReadonlyMap<ModuleId, string>): string {
   // Builtins through require: an ES import of node:util would build its whole namespace.
   return `import { createRequire } from 'node:module';
 const __node = createRequire(import.meta.url);
+const fs = __node('node:fs');
+const { Script } = __node('node:vm');
+const DIR = __node('node:url').fileURLToPath(new URL('.', import.meta.url));
+const TRAIN = process.env.SECCOMPTRACE_CODE_CACHE === 'write';
+const trained = [];
 const defs = new Map();
 const done = new Map();
 const CHUNKS = new Map(${JSON.stringify([...chunkOf])});
-function define(entries) {
-  for (const [id, fn] of entries) if (!defs.has(id)) defs.set(id, fn);
+function loadChunk(file) {
+  const path = DIR + file;
+  const cachePath = path.slice(0, -3) + ${JSON.stringify(CACHE_EXT)};
+  let cachedData;
+  if (!TRAIN) {
+    try {
+      if (fs.statSync(cachePath).mtimeMs >= fs.statSync(path).mtimeMs) cachedData = fs.readFileSync(cachePath);
+    } catch {}
+  }
+  const script = new Script(fs.readFileSync(path, 'utf8'), { filename: path, cachedData });
+  if (TRAIN) trained.push([cachePath, script]);
+  for (const [id, fn] of script.runInThisContext()) if (!defs.has(id)) defs.set(id, fn);
 }
+if (TRAIN) process.on('exit', () => { for (const [p, s] of trained) fs.writeFileSync(p, s.createCachedData()); });
 function __load(id) {
   let exports = done.get(id);
   if (exports !== undefined) return exports;
@@ -139,13 +171,11 @@ function __load(id) {
   if (fn === undefined) throw new Error(\`seccomptrace bundle: module \${id} is not loaded (rebuild with npm run compile)\`);
   exports = {};
   done.set(id, exports);
-  fn(exports, __load, __import, __node);
+  fn(exports, __load, __import, __node, import.meta.url);
   return exports;
 }
 async function __import(id) {
-  if (!defs.has(id)) {
-    define((await import(new URL(CHUNKS.get(id), import.meta.url).href)).modules);
-  }
+  if (!defs.has(id)) loadChunk(CHUNKS.get(id));
   return __load(id);
 }
 `;
@@ -214,22 +244,67 @@ export function bundleCli(srcRoot: string, entry: ModuleId, outDir: string, entr
 
   rmSync(outDir, { recursive: true, force: true });
   mkdirSync(outDir, { recursive: true });
-  for (const c of chunks) {
-    writeFileSync(join(outDir, c.file), `${GENERATED}\n/** @module ${c.target} for ${entryName}: the modules it needs that its importers have not loaded. */\nexport const modules = [\n${moduleEntries(c.modules, get)}];\n`);
+  const entryChunk = { file: chunkFileName(entry), target: entry, modules: [...closures.get(entry)!] };
+  if ([entryChunk, ...chunks].some((c) => c.file === entryName)) throw new Error(`the entry's name ${entryName} is also a chunk's: choose another`);
+  for (const c of [entryChunk, ...chunks]) {
+    writeFileSync(join(outDir, c.file), `${GENERATED}\n// ${c.target} for ${entryName}: a script whose value is the modules it needs that its importers have not loaded.\n[\n${moduleEntries(c.modules, get)}]\n`);
   }
-  const entryModules = [...closures.get(entry)!];
   const entryFile = join(outDir, entryName);
   writeFileSync(
     entryFile,
-    `#!/usr/bin/env node\n${GENERATED}\n/** @module The seccomptrace executable, bundled: ${entry} and its static imports. */\n${runtime(chunkOf)}define([\n${moduleEntries(entryModules, get)}]);\n__load(${JSON.stringify(entry)});\n`,
+    `#!/usr/bin/env node\n${GENERATED}\n/** @module The seccomptrace executable, bundled: ${entry} and what it imports, in chunks. */\n${runtime(chunkOf)}loadChunk(${JSON.stringify(entryChunk.file)});\n__load(${JSON.stringify(entry)});\n`,
   );
   chmodSync(entryFile, 0o755);
-  return { entryFile, chunks };
+  return { entryFile, chunks: [entryChunk, ...chunks] };
 }
+
+/**
+ * Runs the bundled CLI on each argv (in `cwd`) with SECCOMPTRACE_CODE_CACHE=write, so each chunk
+ * it loads gets a code cache holding what the run compiled. A chunk that several runs load keeps
+ * the last run's cache: list the most typical use of a chunk last.
+ */
+export function trainCodeCache(entryFile: string, runs: readonly (readonly string[])[], cwd: string): void {
+  for (const argv of runs) {
+    const r = spawnSync(process.execPath, [entryFile, ...argv], { cwd, env: { ...process.env, SECCOMPTRACE_CODE_CACHE: 'write' }, encoding: 'utf8' });
+    if (r.status !== 0) throw new Error(`training run 'seccomptrace ${argv.join(' ')}' exited ${r.status ?? r.signal}: ${r.stderr.trim()}`);
+  }
+}
+
+/** Inputs for the training runs, and the runs: every verb that starts without the addon, the most typical use of each chunk last. */
+const TRAINING_FILES: Readonly<Record<string, string>> = {
+  'deny.s': '.arch x86_64\nld nr\njeq #getpid, deny\nret ALLOW\ndeny: ret ERRNO(1)\n',
+  'layer.s': 'ret #1\n',
+  'cases.jsonl': '{"syscall":"getpid"}\n{"syscall":"getppid","args":[1,"0x2"]}\n',
+  'stack.json': '{"mode":"proposed","stack":[{"filter":"deny.s","flags":["log"]},{"logLayer":"layer.s","ring":4}]}',
+  'audit.log': 'type=SECCOMP msg=audit(1796412198.362:7): auid=4294967295 uid=0 gid=0 ses=4294967295 pid=13169 comm="t" exe="/bin/t" sig=0 arch=c000003e syscall=39 compat=0 ip=0x7ff368eb1829 code=0x50001\n',
+};
+const TRAINING_RUNS: readonly (readonly string[])[] = [
+  ['--help'],
+  ['asm', 'deny.s', '-o', 'deny.bpf'],
+  ['disasm', 'deny.bpf'],
+  ['verify', 'deny.bpf'],
+  ['syscalls', 'getpid'],
+  ['sysctl'],
+  ['logs', '--source', 'audit.log', '--policy', 'docker-default'],
+  ['logs', '--source', 'audit.log'],
+  ['sim', 'docker-default', 'ptrace'],
+  ['compile', 'docker-default', '-o', 'docker.bpf'],
+  ['sim', '--stack', 'stack.json', 'getpid'],
+  ['sim', 'deny.bpf', '--cases', 'cases.jsonl'],
+  ['sim', 'deny.s', 'getpid'],
+  ['sim', 'deny.bpf', 'getpid'],
+];
 
 if (process.argv[1] !== undefined && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
   // This script runs from <outDir>/scripts/: bundle that build's src/ into its cli/ (dist/ or a dist-<x>/).
   const distRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..');
   const r = bundleCli(join(distRoot, 'src'), 'cli/bin.js', join(distRoot, 'cli'), 'seccomptrace.js');
-  process.stdout.write(`bundled ${relative(process.cwd(), r.entryFile)} + ${r.chunks.length} chunks\n`);
+  const work = mkdtempSync(join(tmpdir(), 'seccomptrace-train-'));
+  try {
+    for (const [name, text] of Object.entries(TRAINING_FILES)) writeFileSync(join(work, name), text);
+    trainCodeCache(r.entryFile, TRAINING_RUNS, work);
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
+  process.stdout.write(`bundled ${relative(process.cwd(), r.entryFile)} + ${r.chunks.length} chunks, code caches from ${TRAINING_RUNS.length} runs\n`);
 }

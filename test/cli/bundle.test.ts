@@ -1,12 +1,14 @@
-/** @module The bundled CLI (dist/cli, written by scripts/bundle-cli.ts) behaves exactly as the modules it was built from, on every verb and every lazily loaded path; the bundler's chunking, on a small tree of its own. */
+/** @module The bundled CLI (dist/cli, written by scripts/bundle-cli.ts) behaves exactly as the modules it was built from, on every verb and every lazily loaded path, with its code caches or without; the bundler's chunking, on a small tree of its own. */
 
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { bundleCli } from '../../scripts/bundle-cli.js';
+import { Script } from 'node:vm';
+import { bundleCli, CACHE_EXT, trainCodeCache } from '../../scripts/bundle-cli.js';
 import { runCli } from '../../src/cli/run-cli.test-helper.js';
 import { CLI_BIN, REPO_ROOT, sharedPath } from '../fixtures/paths.js';
 
@@ -96,13 +98,39 @@ sys.exit(p.wait())`;
     assert.ok(direct.stdout.length > 65536, 'the table is larger than a pipe buffer');
     assert.deepEqual(r.stdout, direct.stdout);
   });
-  it('is ES modules: the entry and every chunk load as .js under "type": "module"', () => {
+  it('the entry is an ES module; each chunk is a script with a V8 code cache this Node accepts', () => {
     const pkg = JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8')) as { type: string; bin: Record<string, string> };
     assert.equal(pkg.type, 'module');
     assert.equal(pkg.bin['seccomptrace'], 'dist/cli/seccomptrace.js');
-    const files = readdirSync(join(CLI_BIN, '..'));
-    assert.ok(files.length > 5);
-    for (const f of files) assert.match(readFileSync(join(CLI_BIN, '..', f), 'utf8'), f === 'seccomptrace.js' ? /^import \{ createRequire \} from 'node:module';$/m : /^export const modules = \[$/m, f);
+    assert.match(readFileSync(CLI_BIN, 'utf8'), /^import \{ createRequire \} from 'node:module';$/m);
+    const cliDir = join(CLI_BIN, '..');
+    const chunks = readdirSync(cliDir).filter((f) => f.endsWith('.js') && f !== 'seccomptrace.js');
+    const cached = chunks.filter((f) => existsSync(join(cliDir, f.replace(/\.js$/, CACHE_EXT))));
+    // The build trains every verb but run (which needs the addon) and sim --kernel.
+    assert.deepEqual(chunks.filter((f) => !cached.includes(f)).sort(), ['cli-commands-run.js', 'cli-commands-sim-kernel.js']);
+    for (const f of cached) {
+      const path = join(cliDir, f);
+      const script = new Script(readFileSync(path, 'utf8'), { filename: path, cachedData: readFileSync(path.replace(/\.js$/, CACHE_EXT)) });
+      assert.equal(script.cachedDataRejected, false, f);
+    }
+  });
+  it('a cache older than its chunk, or garbage, is passed over: same output', () => {
+    const copy = mkdtempSync(join(tmpdir(), 'seccomptrace-cli-copy-'));
+    try {
+      cpSync(join(CLI_BIN, '..'), copy, { recursive: true, preserveTimestamps: true });
+      const bin = join(copy, 'seccomptrace.js');
+      const run = () => spawnSync(process.execPath, [bin, 'sim', 'deny.s', 'getpid'], { cwd: dir, encoding: 'utf8' });
+      const want = run();
+      assert.equal(want.status, 0, want.stderr);
+      writeFileSync(join(copy, `cli-commands-sim${CACHE_EXT}`), randomBytes(4096));
+      const future = new Date(Date.now() + 60_000);
+      utimesSync(join(copy, 'bpf-asm.js'), future, future);
+      const got = run();
+      assert.equal(got.stderr, '');
+      assert.equal(got.stdout, want.stdout);
+    } finally {
+      rmSync(copy, { recursive: true, force: true });
+    }
   });
 });
 
@@ -131,11 +159,16 @@ a.then(async (m) => {
       'lib/deep.js': `export const deep = () => 41;`,
     });
     try {
-      const r = bundleCli(join(root, 'src'), 'main.js', join(root, 'out'), 'main.js');
-      assert.deepEqual(r.chunks.map((c) => [c.target, c.modules]), [['lazy.js', ['lazy.js', 'lib/deep.js']]], 'the chunk leaves out lib/shared.js, which the entry loaded');
+      const r = bundleCli(join(root, 'src'), 'main.js', join(root, 'out'), 'main.mjs');
+      assert.deepEqual(r.chunks.map((c) => [c.target, c.modules]), [['main.js', ['main.js', 'lib/shared.js']], ['lazy.js', ['lazy.js', 'lib/deep.js']]], 'the lazy chunk leaves out lib/shared.js, which the entry loaded');
+      const want = { count: 2, lazy: 42, same: true, url: 'main.js', lazyUrl: 'lazy.js' };
       const run = spawnSync(process.execPath, [r.entryFile], { encoding: 'utf8' });
       assert.equal(run.stderr, '');
-      assert.deepEqual(JSON.parse(run.stdout), { count: 2, lazy: 42, same: true, url: 'main.js', lazyUrl: 'lazy.js' });
+      assert.deepEqual(JSON.parse(run.stdout), want);
+      trainCodeCache(r.entryFile, [[]], root);
+      assert.deepEqual(readdirSync(join(root, 'out')).filter((f) => f.endsWith(CACHE_EXT)).sort(), ['lazy.cache', 'main.cache']);
+      const cachedRun = spawnSync(process.execPath, [r.entryFile], { encoding: 'utf8' });
+      assert.deepEqual(JSON.parse(cachedRun.stdout), want);
     } finally {
       rmSync(root, { recursive: true, force: true });
     }
@@ -149,9 +182,9 @@ a.then(async (m) => {
       'common.js': `export const common = 1;`,
     });
     try {
-      const r = bundleCli(join(root, 'src'), 'main.js', join(root, 'out'), 'main.js');
+      const r = bundleCli(join(root, 'src'), 'main.js', join(root, 'out'), 'main.mjs');
       const byTarget = Object.fromEntries(r.chunks.map((c) => [c.target, c.modules]));
-      assert.deepEqual(byTarget, { 'a.js': ['a.js', 'common.js'], 'b.js': ['b.js', 'common.js'], 'c.js': ['c.js'] });
+      assert.deepEqual(byTarget, { 'main.js': ['main.js'], 'a.js': ['a.js', 'common.js'], 'b.js': ['b.js', 'common.js'], 'c.js': ['c.js'] });
     } finally {
       rmSync(root, { recursive: true, force: true });
     }
@@ -161,11 +194,19 @@ a.then(async (m) => {
     ['an import() of a computed name', `const n = './x.js';\nexport const f = () => import(n);`, /^main\.js:2: import\(\) needs one string literal to be bundled$/],
     ['import.meta other than url', `export const d = import.meta.dirname;`, /^main\.js:1: only import\.meta\.url can be bundled$/],
   ];
+  it('refuses an entry name that a chunk has', () => {
+    const root = tree({ 'main.js': 'export const x = 1;' });
+    try {
+      assert.throws(() => bundleCli(join(root, 'src'), 'main.js', join(root, 'out'), 'main.js'), { message: "the entry's name main.js is also a chunk's: choose another" });
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
+  });
   for (const [what, text, message] of refusals) {
     it(`refuses ${what} with the module and line`, () => {
       const root = tree({ 'main.js': text });
       try {
-        assert.throws(() => bundleCli(join(root, 'src'), 'main.js', join(root, 'out'), 'main.js'), { message });
+        assert.throws(() => bundleCli(join(root, 'src'), 'main.js', join(root, 'out'), 'main.mjs'), { message });
       } finally {
         rmSync(root, { recursive: true, force: true });
       }
