@@ -159,7 +159,13 @@ function loadChunk(file) {
       if (fs.statSync(cachePath).mtimeMs >= fs.statSync(path).mtimeMs) cachedData = fs.readFileSync(cachePath);
     } catch {}
   }
-  const script = new Script(fs.readFileSync(path, 'utf8'), { filename: path, cachedData });
+  let source;
+  try {
+    source = fs.readFileSync(path, 'utf8');
+  } catch (e) {
+    throw new Error(\`cannot read \${path} (\${e.code}): the installation is incomplete; reinstall seccomptrace (npm install)\`);
+  }
+  const script = new Script(source, { filename: path, cachedData });
   if (TRAIN) trained.push([cachePath, script]);
   for (const [id, fn] of script.runInThisContext()) if (!defs.has(id)) defs.set(id, fn);
 }
@@ -252,7 +258,7 @@ export function bundleCli(srcRoot: string, entry: ModuleId, outDir: string, entr
   const entryFile = join(outDir, entryName);
   writeFileSync(
     entryFile,
-    `#!/usr/bin/env node\n${GENERATED}\n/** @module The seccomptrace executable, bundled: ${entry} and what it imports, in chunks. */\n${runtime(chunkOf)}loadChunk(${JSON.stringify(entryChunk.file)});\n__load(${JSON.stringify(entry)});\n`,
+    `#!/usr/bin/env node\n${GENERATED}\n/** @module The seccomptrace executable, bundled: ${entry} and what it imports, in chunks. */\n${runtime(chunkOf)}try {\n  loadChunk(${JSON.stringify(entryChunk.file)});\n} catch (e) {\n  process.stderr.write(\`seccomptrace: \${e.message}\\n\`);\n  process.exit(70);\n}\n__load(${JSON.stringify(entry)});\n`,
   );
   chmodSync(entryFile, 0o755);
   return { entryFile, chunks: [entryChunk, ...chunks] };

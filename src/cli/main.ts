@@ -22,16 +22,16 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
     io.stderr(`seccomptrace: unknown command '${verb}'; run 'seccomptrace --help' for the list\n`);
     return 2;
   }
-  const cmd = await entry.load();
-  if (rest.includes('--help') || rest.includes('-h')) {
-    const dd = rest.indexOf('--');
-    const h = rest.findIndex((a) => a === '--help' || a === '-h');
-    if (dd === -1 || h < dd) {
-      io.stdout(`${cmd.usage}\n`);
-      return 0;
-    }
-  }
   try {
+    const cmd = await entry.load();
+    if (rest.includes('--help') || rest.includes('-h')) {
+      const dd = rest.indexOf('--');
+      const h = rest.findIndex((a) => a === '--help' || a === '-h');
+      if (dd === -1 || h < dd) {
+        io.stdout(`${cmd.usage}\n`);
+        return 0;
+      }
+    }
     return await cmd.run(rest, io);
   } catch (e) {
     if (isSeccompTraceError(e)) {

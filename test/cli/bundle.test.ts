@@ -114,6 +114,23 @@ sys.exit(p.wait())`;
       assert.equal(script.cachedDataRejected, false, f);
     }
   });
+  it('a missing chunk is one line and exit 70, whether the entry\'s or a verb\'s', () => {
+    const copy = mkdtempSync(join(tmpdir(), 'seccomptrace-cli-copy-'));
+    try {
+      cpSync(join(CLI_BIN, '..'), copy, { recursive: true });
+      const bin = join(copy, 'seccomptrace.js');
+      rmSync(join(copy, 'cli-commands-sim.js'));
+      const verb = spawnSync(process.execPath, [bin, 'sim', 'deny.s', 'getpid'], { cwd: dir, encoding: 'utf8' });
+      assert.equal(verb.status, 70);
+      assert.equal(verb.stderr, `seccomptrace sim: internal error: cannot read ${join(copy, 'cli-commands-sim.js')} (ENOENT): the installation is incomplete; reinstall seccomptrace (npm install) (please report; SECCOMPTRACE_DEBUG=1 shows the stack)\n`);
+      rmSync(join(copy, 'cli-bin.js'));
+      const entry = spawnSync(process.execPath, [bin, '--help'], { cwd: dir, encoding: 'utf8' });
+      assert.equal(entry.status, 70);
+      assert.equal(entry.stderr, `seccomptrace: cannot read ${join(copy, 'cli-bin.js')} (ENOENT): the installation is incomplete; reinstall seccomptrace (npm install)\n`);
+    } finally {
+      rmSync(copy, { recursive: true, force: true });
+    }
+  });
   it('a cache older than its chunk, or garbage, is passed over: same output', () => {
     const copy = mkdtempSync(join(tmpdir(), 'seccomptrace-cli-copy-'));
     try {
