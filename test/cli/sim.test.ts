@@ -152,3 +152,37 @@ test('--kernel: the same case on this kernel (x86_64 and int 0x80)', { skip: pro
   const lines = r.stdout.trim().split('\n').map((l) => JSON.parse(l));
   assert.deepEqual(lines.map((l) => [l.outcome, l.errno ?? l.data ?? l.signal]), [['returned', 1], ['trap', 3], ['killed', 31]]);
 });
+
+test('--kernel log: the records the kernel made for each case = the engine\'s log under the live actions_logged', { skip: process.arch !== 'x64' ? 'x86_64 host only' : process.getuid?.() !== 0 ? 'reading the audit multicast needs CAP_AUDIT_READ (root)' : false }, async () => {
+  // Every action, under a FLAG_LOG filter (so errno, trap, trace and user_notif are logged too) and
+  // a second filter without it; the kernel picks by precedence across the two.
+  put('every-action.s', `.arch x86_64
+ld nr
+jeq #getpid, errno
+jeq #getppid, log
+jeq #gettid, trap
+jeq #getgid, trace
+jeq #getegid, notif
+jeq #getuid, kill
+ret ALLOW
+errno: ret ERRNO(1)
+log: ret LOG
+trap: ret TRAP(7)
+trace: ret TRACE(1)
+notif: ret USER_NOTIF
+kill: ret KILL_PROCESS
+`);
+  put('errno-geteuid.s', '.arch x86_64\nld nr\njeq #geteuid, e\nret ALLOW\ne: ret ERRNO(13)\n');
+  put('every-action.json', JSON.stringify({ mode: 'linux', stack: [{ filter: 'every-action.s', flags: ['log'] }, { filter: 'errno-geteuid.s' }] }));
+  const names = ['getpid', 'getppid', 'gettid', 'getgid', 'getegid', 'getuid', 'geteuid', 'getpgrp'];
+  put('every-action.jsonl', names.map((n) => JSON.stringify({ syscall: n })).join('\n'));
+  const engine = await sim('--stack', 'every-action.json', '--cases', 'every-action.jsonl', '--json');
+  const kernel = await sim('--stack', 'every-action.json', '--cases', 'every-action.jsonl', '--json', '--kernel');
+  assert.equal(engine.code, 0, engine.stderr);
+  assert.equal(kernel.code, 0, kernel.stderr);
+  // A record's code is the action without its data (kernel/seccomp.c passes ret & SECCOMP_RET_ACTION_FULL).
+  const rets = (out: string): number[][] => out.trim().split('\n').map((l) => (JSON.parse(l) as { log: { ret: number }[] }).log.map((e) => (e.ret & 0xffff0000) >>> 0));
+  const want = rets(engine.stdout);
+  assert.deepEqual(rets(kernel.stdout), want);
+  assert.ok(want.filter((r) => r.length > 0).length >= 5, 'most cases are logged under the default actions_logged');
+});

@@ -1,10 +1,17 @@
 /** @module `sim --kernel`: each case made for real in a probe child on this kernel, reported as far as the kernel lets us see. */
 
+import { makeAction, type ActionName } from '../../abi/actions.js';
 import { X32_SYSCALL_BIT } from '../../abi/arch.js';
+import { OFFSETS } from '../../abi/seccomp-data.js';
+import { encodeProgram, insn } from '../../bpf/insn-codec.js';
+import { BPF_ABS, BPF_JEQ, BPF_JMP, BPF_K, BPF_LD, BPF_RET, BPF_W } from '../../bpf/opcodes.js';
+import { isLogged } from '../../engine/actions-logged.js';
+import { FLAG_LOG } from '../../engine/filter-flags.js';
 import type { SimCase } from '../../engine/cases.js';
 import { fail } from '../../errors.js';
-import { openAuditReadlog, type AuditReader } from '../../linux/audit-netlink.js';
+import { AUDIT_SECCOMP, openAuditReadlog, type AuditReader } from '../../linux/audit-netlink.js';
 import { probe, type ProbeAbi, type ProbeOutcome } from '../../linux/probe.js';
+import { readActionsLogged } from '../../linux/sysctl.js';
 import { caseText } from './sim-format.js';
 
 /** What the kernel made visible for one case; `log` is absent when the audit multicast could not be read. */
@@ -33,27 +40,102 @@ function abiOfCase(c: SimCase): { abi: ProbeAbi; nr: number } {
   }
 }
 
-/** Records of one probe child: type 1326 with this syscall number and instruction pointer. */
-function recordsFor(reader: AuditReader | undefined, nr: number, ip: bigint): KernelObservation['log'] {
-  if (reader === undefined) return undefined;
-  const out: { code: number; sig: number }[] = [];
-  for (const m of reader.read(100)) {
-    if (m.type !== 1326) continue;
-    const f = (k: string): string | undefined => new RegExp(`(?:^| )${k}=(\\S+)`).exec(m.text)?.[1];
-    if (f('syscall') !== String(nr) || f('ip') !== `0x${ip.toString(16)}`) continue;
-    out.push({ code: Number(f('code') ?? 'NaN'), sig: Number(f('sig') ?? 'NaN') });
-  }
-  return out;
+/** The syscall number of the marker probe: no ABI has it, so a record naming it is the marker's. */
+const MARK_NR = 999_999;
+/** How long the marker's record may take to arrive before the case's log is called incomplete. */
+const MARK_WAIT_MS = 5000;
+/** Harmless actions first: the marker must be logged, so it returns one that actions_logged holds. */
+const MARK_ACTIONS: readonly ActionName[] = ['log', 'errno', 'trace', 'user_notif', 'trap', 'kill_process', 'kill_thread'];
+
+/** A one-filter program: `action` for syscall `nr`, allow for the rest. */
+function markerFilter(nr: number, action: ActionName): Uint8Array {
+  return encodeProgram([
+    insn(BPF_LD | BPF_W | BPF_ABS, OFFSETS.nr),
+    insn(BPF_JMP | BPF_JEQ | BPF_K, nr, 0, 1),
+    insn(BPF_RET | BPF_K, makeAction(action, action === 'errno' ? 1 : 0)),
+    insn(BPF_RET | BPF_K, makeAction('allow')),
+  ]);
 }
 
-export function observe(filters: readonly { program: Uint8Array; flags: number }[], c: SimCase, reader: AuditReader | undefined): KernelObservation {
+const field = (text: string, k: string): string | undefined => new RegExp(`(?:^| )${k}=(\\S+)`).exec(text)?.[1];
+
+/** The audit multicast reader and the marker action the live actions_logged lets through (undefined: it is empty, nothing is logged). */
+interface LogWatch {
+  readonly reader: AuditReader;
+  readonly action: ActionName | undefined;
+}
+
+/**
+ * Runs a marker child (its filter returns `action` for syscall `markNr`, with FLAG_LOG so that
+ * errno, trap, trace and user_notif are logged too) and returns the type 1326 records that came
+ * before the marker's. Records reach the multicast group in the order the kernel made them.
+ */
+function readUntilMarker(reader: AuditReader, action: ActionName, markNr: number, where: string): string[] {
+  const overrunsBefore = reader.overruns;
+  probe({ filters: [{ program: markerFilter(markNr, action), flags: FLAG_LOG }], syscall: { nr: markNr } });
+  const texts: string[] = [];
+  const end = Date.now() + MARK_WAIT_MS;
+  for (;;) {
+    const left = end - Date.now();
+    const batch = left > 0 ? reader.read(left) : [];
+    if (batch.length === 0) {
+      throw fail({ code: 'cli/kernel-log-incomplete', where, message: `the marker record did not arrive on the audit multicast within ${MARK_WAIT_MS} ms, so the log may be incomplete`, hint: 'check audit_backlog_limit and the kernel log for "audit: backlog limit exceeded"' });
+    }
+    for (const m of batch) {
+      if (m.type !== AUDIT_SECCOMP) continue;
+      if (field(m.text, 'syscall') !== String(markNr)) {
+        texts.push(m.text);
+        continue;
+      }
+      if (reader.overruns !== overrunsBefore) {
+        throw fail({ code: 'cli/kernel-log-incomplete', where, message: 'the kernel dropped audit multicast messages meanwhile (socket overrun), so the log may be incomplete', hint: 'run fewer cases at once or on a quieter system' });
+      }
+      return texts;
+    }
+  }
+}
+
+/** Opens the multicast group and checks once that a marker comes back; undefined when records cannot be read here (no CAP_AUDIT_READ, or the kernel delivers none). */
+function openLogWatch(): LogWatch | undefined {
+  let reader: AuditReader;
+  try {
+    reader = openAuditReadlog();
+  } catch {
+    return undefined;
+  }
+  const live = readActionsLogged();
+  const action = live.ok ? MARK_ACTIONS.find((a) => isLogged(live.value, a)) : 'log';
+  if (action === undefined) return { reader, action };
+  try {
+    readUntilMarker(reader, action, MARK_NR, 'audit multicast');
+    return { reader, action };
+  } catch {
+    reader.close();
+    return undefined;
+  }
+}
+
+/**
+ * The kernel's records of one probe child: type 1326 with this syscall number and instruction
+ * pointer, read up to a marker made after it — no waiting on a guess, and no late record missed.
+ * An empty actions_logged logs nothing, so nothing is read. Undefined without a watch.
+ */
+function recordsFor(watch: LogWatch | undefined, nr: number, ip: bigint, where: string): KernelObservation['log'] {
+  if (watch === undefined) return undefined;
+  if (watch.action === undefined) return [];
+  const mine = readUntilMarker(watch.reader, watch.action, nr === MARK_NR ? MARK_NR + 1 : MARK_NR, where)
+    .filter((t) => field(t, 'syscall') === String(nr) && field(t, 'ip') === `0x${ip.toString(16)}`);
+  return mine.map((t) => ({ code: Number(field(t, 'code') ?? 'NaN'), sig: Number(field(t, 'sig') ?? 'NaN') }));
+}
+
+function observe(filters: readonly { program: Uint8Array; flags: number }[], c: SimCase, watch: LogWatch | undefined): KernelObservation {
   const { abi, nr } = abiOfCase(c);
   const r = probe({ filters, syscall: { nr, args: c.data.args, abi } });
   const bad = r.installs.findIndex((i) => i.errno !== 0);
   if (bad !== -1 || r.outcome === undefined || r.outcome.kind === 'skipped') {
     throw fail({ code: 'cli/kernel-refused', where: `filter ${bad}`, message: `the kernel refused to install the filter (errno ${r.installs[bad]?.errno ?? '?'})` });
   }
-  const log = recordsFor(reader, c.nr, r.ip);
+  const log = recordsFor(watch, c.nr, r.ip, c.where);
   return { outcome: r.outcome, ip: r.ip, ...(log === undefined ? {} : { log }) };
 }
 
@@ -74,21 +156,16 @@ function outcomeJson(o: ProbeOutcome): Record<string, unknown> {
 
 /** One output line a case, in order. */
 export function runOnKernel(filters: readonly { program: Uint8Array; flags: number }[], cases: readonly SimCase[], json: boolean): string[] {
-  let reader: AuditReader | undefined;
-  try {
-    reader = openAuditReadlog();
-  } catch {
-    reader = undefined; // no CAP_AUDIT_READ: outcomes only
-  }
+  const watch = openLogWatch(); // undefined (no CAP_AUDIT_READ): outcomes only
   try {
     return cases.map((c) => {
-      const ob = observe(filters, c, reader);
+      const ob = observe(filters, c, watch);
       const o: Record<string, unknown> = { ...outcomeJson(ob.outcome), ip: `0x${ob.ip.toString(16)}`, ...(ob.log === undefined ? {} : { log: ob.log.map((l) => ({ ret: l.code, sig: l.sig, to: 'system' })) }) };
       if (json) return JSON.stringify(o);
       const { outcome, ...rest } = o;
       return `${caseText(c)} → kernel: ${String(outcome)} ${Object.entries(rest).map(([k, v]) => `${k}=${JSON.stringify(v)}`).join(' ')}`;
     });
   } finally {
-    reader?.close();
+    watch?.reader.close();
   }
 }
