@@ -8,7 +8,7 @@ export { DOCKER_DEFAULT_CAPS, flattenOci } from './oci-flatten.js';
 export type { Flattened, ProfileContext } from './oci-flatten.js';
 export { parsePolicy } from './policy-lang.js';
 export { ARG_NAMES, CONSTANTS, argIndex } from './policy-names.js';
-export { formatOci, formatPolicy, policyActionText } from './policy-write.js';
+export { formatOci, formatPolicy, formatSpo, policyActionText } from './policy-write.js';
 export { FILTER_FLAGS } from './ir.js';
 export type { ArgCond, CmpOp, FilterFlagName, Policy, PolicyRule, Warning } from './ir.js';
 export { BAD_ARCH_ACTION, compile } from './compile.js';

@@ -51,22 +51,23 @@ export function formatPolicy(p: Policy): string {
   return out.join('\n') + '\n';
 }
 
-function ociAction(v: number, where: string): Result<string, SeccompTraceError> {
+/** An action as OCI (and the SPO, which copies it) spells it: an SCMP_ACT_ name and, for errno and trace, errnoRet. */
+function ociAction(v: number, where: string): Result<{ readonly action: string; readonly errnoRet?: number }, SeccompTraceError> {
   if (isSideAction(v) || knownAction(v) === undefined) {
     return err(fail({ code: 'policy/not-oci', message: `action ${policyActionText(v)} has no OCI spelling`, where, hint: 'OCI profiles have no side actions (log(TAG)); use log, or keep the policy-language file' }));
   }
   const a = knownAction(v)!;
-  const base = formatScmp(actionPart(v)).replace(/\(\d+\)$/, '');
-  if (a === 'errno' || a === 'trace') return ok(`"action": "${base}", "errnoRet": ${dataPart(v)}`);
+  const action = formatScmp(actionPart(v)).replace(/\(\d+\)$/, '');
+  if (a === 'errno' || a === 'trace') return ok({ action, errnoRet: dataPart(v) });
   if (dataPart(v) !== 0) return err(fail({ code: 'policy/not-oci', message: `action ${policyActionText(v)} carries data OCI cannot hold`, where }));
-  return ok(`"action": "${base}"`);
+  return ok({ action });
 }
 
 /** OCI seccomp JSON for a policy; integers are written exactly (no float rounding). */
 export function formatOci(p: Policy): Result<string, SeccompTraceError> {
   const def = ociAction(p.defaultAction, 'default');
   if (!def.ok) return def;
-  const lines: string[] = [`{`, `  ${def.value.replace('"action"', '"defaultAction"').replace('"errnoRet"', '"defaultErrnoRet"')},`];
+  const lines: string[] = [`{`, `  "defaultAction": "${def.value.action}",${def.value.errnoRet === undefined ? '' : ` "defaultErrnoRet": ${def.value.errnoRet},`}`];
   if (p.arches !== undefined && p.arches.length > 0) lines.push(`  "architectures": [${p.arches.map((a) => `"${archInfo(a).scmp}"`).join(', ')}],`);
   if (p.flags.length > 0) lines.push(`  "flags": [${p.flags.map((f) => `"${f}"`).join(', ')}],`);
   if (p.listenerPath !== undefined) lines.push(`  "listenerPath": ${JSON.stringify(p.listenerPath)},`);
@@ -77,8 +78,44 @@ export function formatOci(p: Policy): Result<string, SeccompTraceError> {
     if (!a.ok) return a;
     const args = r.conds.map((c) => `{"index": ${c.index}, "value": ${c.value}, ${c.op === 'masked_eq' ? `"valueTwo": ${c.valueTwo}, ` : ''}"op": "${OP_SCMP[c.op]}"}`);
     const comment = r.comment === undefined ? '' : `, "comment": ${JSON.stringify(r.comment)}`;
-    entries.push(`    {"names": [${r.names.map((n) => JSON.stringify(n)).join(', ')}], ${a.value}, "args": [${args.join(', ')}]${comment}}`);
+    const errnoRet = a.value.errnoRet === undefined ? '' : `, "errnoRet": ${a.value.errnoRet}`;
+    entries.push(`    {"names": [${r.names.map((n) => JSON.stringify(n)).join(', ')}], "action": "${a.value.action}"${errnoRet}, "args": [${args.join(', ')}]${comment}}`);
   }
   lines.push(`  "syscalls": [`, entries.join(',\n'), `  ]`, `}`);
   return ok(lines.filter((l) => l !== '').join('\n') + '\n');
+}
+
+/**
+ * A Kubernetes Security Profiles Operator `SeccompProfile` (security-profiles-operator.x-k8s.io/
+ * v1beta1, api/seccompprofile/v1beta1/seccompprofile_types.go) for a policy, as YAML. Its spec has
+ * no defaultErrnoRet, so an errno default can only be EPERM (runc's default errno); `errnoRet` of a
+ * rule is a string there. The name is quoted: YAML reads a bare `true` or `1e3` as no string.
+ */
+export function formatSpo(p: Policy, name: string): Result<string, SeccompTraceError> {
+  if (!/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/.test(name) || name.length > 253) {
+    return err(fail({ code: 'policy/not-spo', message: `'${name}' is not a Kubernetes object name`, hint: 'use lower-case letters, digits, "-" and "." (RFC 1123), at most 253 characters' }));
+  }
+  const def = ociAction(p.defaultAction, 'default');
+  if (!def.ok) return def;
+  if (def.value.errnoRet !== undefined && def.value.errnoRet !== 1) {
+    return err(fail({ code: 'policy/not-spo', where: 'default', message: `default ${policyActionText(p.defaultAction)}: a SeccompProfile has no defaultErrnoRet, so its errno default is EPERM`, hint: 'use errno(EPERM), or write OCI JSON' }));
+  }
+  const out = ['apiVersion: security-profiles-operator.x-k8s.io/v1beta1', 'kind: SeccompProfile', 'metadata:', `  name: ${JSON.stringify(name)}`, 'spec:', `  defaultAction: ${def.value.action}`];
+  if (p.arches !== undefined && p.arches.length > 0) out.push('  architectures:', ...p.arches.map((a) => `  - ${archInfo(a).scmp}`));
+  if (p.flags.length > 0) out.push('  flags:', ...p.flags.map((f) => `  - ${f}`));
+  if (p.rules.length > 0) out.push('  syscalls:');
+  for (const r of p.rules) {
+    const a = ociAction(r.action, r.where);
+    if (!a.ok) return a;
+    out.push(`  - action: ${a.value.action}`);
+    if (a.value.errnoRet !== undefined) out.push(`    errnoRet: "${a.value.errnoRet}"`);
+    if (r.conds.length > 0) {
+      out.push('    args:');
+      for (const c of r.conds) {
+        out.push(`    - index: ${c.index}`, `      value: ${c.value}`, ...(c.op === 'masked_eq' ? [`      valueTwo: ${c.valueTwo}`] : []), `      op: ${OP_SCMP[c.op]}`);
+      }
+    }
+    out.push('    names:', ...r.names.map((n) => `    - ${n}`));
+  }
+  return ok(out.join('\n') + '\n');
 }
