@@ -308,6 +308,7 @@ const TRAINING_RUNS: readonly TrainingRun[] = [
     ['logs', '--source', 'audit.log'],
   ].map((argv) => ({ argv })),
   { argv: ['run', '--quiet', '--', 'true'], kernel: true },
+  { argv: ['record', '-o', 'recorded.json', '--', 'true'], kernel: true },
   { argv: ['sim', 'deny.bpf', 'getpid', '--kernel'], kernel: true },
   ...[
     ['sim', 'docker-default', 'ptrace'],

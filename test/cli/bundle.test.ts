@@ -33,7 +33,7 @@ const INVOCATIONS: string[][] = [
   [],
   ['--help'],
   ['nosuchverb'],
-  ...['asm', 'disasm', 'verify', 'syscalls', 'compile', 'sim', 'run', 'logs', 'sysctl'].map((v) => [v, '--help']),
+  ...['asm', 'disasm', 'verify', 'syscalls', 'compile', 'sim', 'run', 'record', 'logs', 'sysctl'].map((v) => [v, '--help']),
   ['asm', 'deny.s'],
   ['asm', 'missing.s'],
   ['disasm', 'deny.bpf'],
@@ -55,6 +55,7 @@ const INVOCATIONS: string[][] = [
   ['sysctl', 'actions_logged', 'allow'],
   ['run', '--', 'true'],
   ['run', '--policy', 'missing.json', '--', 'true'],
+  ['record', '--format', 'xml', '--', 'true'],
 ];
 
 describe('the bundled CLI = the modules it was built from', () => {
