@@ -5,6 +5,7 @@ export * as bpf from './bpf/index.js';
 export * as engine from './engine/index.js';
 export * as policy from './policy/index.js';
 export * as events from './events/index.js';
+export * as record from './record/index.js';
 
 export { SeccompTraceError } from './errors.js';
 export type { ErrorCode, ErrorInit } from './errors.js';

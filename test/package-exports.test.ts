@@ -10,12 +10,13 @@ interface Pkg { exports: Record<string, { types: string; import: string }> }
 const pkg = JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8')) as Pkg;
 
 const expected: Record<string, readonly string[]> = {
-  '.': ['FilterStack', 'SeccompTraceError', 'assemble', 'compileProfile', 'parseAuditLine', 'verify', 'abi', 'bpf', 'engine', 'policy', 'events'],
+  '.': ['FilterStack', 'SeccompTraceError', 'assemble', 'compileProfile', 'parseAuditLine', 'verify', 'abi', 'bpf', 'engine', 'policy', 'events', 'record'],
   './abi': ['parseAction', 'parseArch', 'resolveSyscall', 'syscallName'],
   './bpf': ['assemble', 'disassemble', 'verify', 'interpret', 'jit', 'decodeProgram', 'encodeProgram'],
   './engine': ['FilterStack', 'pickOutcome', 'shouldLog', 'RingBuffer'],
   './policy': ['compile', 'compileProfile', 'parsePolicy', 'parseOciProfile', 'attribute'],
   './events': ['parseAuditLine', 'formatSeccompRecord', 'enrich'],
+  './record': ['Recorder', 'recordedPolicy'],
 };
 
 test('every exports subpath resolves, has its .d.ts, and exports its main names', async () => {
