@@ -35,7 +35,7 @@ const BAD: readonly (readonly [string, readonly string[], string, number])[] = [
   ['a comma list', ['actions_logged', 'errno,log'], "seccomptrace sysctl: actions_logged 'errno,log': 'errno,log' is not an action name (EINVAL); use names from kill_process kill_thread trap errno user_notif trace log, separated by single spaces", 1],
   ['the pre-release name kill', ['actions_logged', 'kill'], "seccomptrace sysctl: actions_logged 'kill': 'kill' is not an action name (EINVAL)", 1],
   ['actions_avail is read-only', ['actions_avail', 'log'], 'seccomptrace sysctl: actions_avail: is read-only (EACCES); set actions_logged instead', 1],
-  ['unknown option', ['--bogus'], "seccomptrace sysctl: Unknown option '--bogus'; usage: seccomptrace sysctl [actions_logged [VALUE]]", 2],
+  ['unknown option', ['--bogus'], "seccomptrace sysctl: Unknown option '--bogus'; see 'seccomptrace sysctl --help'", 2],
   ['unknown sysctl', ['actions_loged'], "seccomptrace sysctl: unknown sysctl 'actions_loged'; use actions_avail or actions_logged", 2],
 ];
 

@@ -2,12 +2,12 @@
 
 import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { parseArgs } from 'node:util';
 import { assemble } from '../../bpf/asm.js';
 import { encodeProgram } from '../../bpf/insn-codec.js';
 import { fail } from '../../errors.js';
 import type { Command } from '../command.js';
-import { readInput, usageError } from './bpf-input.js';
+import { parseVerbArgs } from '../args.js';
+import { readInput } from './bpf-input.js';
 
 const USAGE = `usage: seccomptrace asm FILE.s [-o OUT.bpf]
 
@@ -18,13 +18,7 @@ Assembles FILE.s (syntax: docs/asm.md; '-' reads stdin) into raw struct sock_fil
 export const asmCommand: Command = {
   usage: USAGE,
   async run(args, io) {
-    let parsed;
-    try {
-      parsed = parseArgs({ args: [...args], options: { output: { type: 'string', short: 'o' } }, allowPositionals: true, strict: true });
-    } catch (e) {
-      throw usageError('asm', e);
-    }
-    const { values, positionals } = parsed;
+    const { values, positionals } = parseVerbArgs('asm', { args: [...args], options: { output: { type: 'string', short: 'o' } }, allowPositionals: true });
     if (positionals.length !== 1) throw fail({ code: 'cli/usage', message: positionals.length === 0 ? 'no input file' : 'one input file only', usage: true, hint: USAGE.split('\n')[0]! });
     const file = positionals[0]!;
     const r = assemble(new TextDecoder().decode(await readInput(file, io)), { file });

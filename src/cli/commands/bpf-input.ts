@@ -35,8 +35,3 @@ export async function readProgram(file: string, io: CliIo): Promise<RawInsn[]> {
   if (!r.ok) throw r.error.at(file);
   return r.value;
 }
-
-/** `parseArgs` failures are usage errors (exit 2). */
-export function usageError(verb: string, e: unknown): Error {
-  return fail({ code: 'cli/usage', message: e instanceof Error ? e.message : String(e), usage: true, hint: `see 'seccomptrace ${verb} --help'` });
-}

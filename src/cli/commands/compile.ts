@@ -3,7 +3,6 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { release } from 'node:os';
 import { join, resolve } from 'node:path';
-import { parseArgs } from 'node:util';
 import { archFromNode, parseArch, type ArchName } from '../../abi/arch.js';
 import { formatAction } from '../../abi/actions.js';
 import { disassemble } from '../../bpf/disasm.js';
@@ -15,6 +14,7 @@ import { compileProfile, type LoadedProfile, type ProfileOptions } from '../../p
 import { formatOci, formatPolicy } from '../../policy/policy-write.js';
 import { packageRoot } from '../../linux/package-root.js';
 import type { CliIo, Command } from '../command.js';
+import { parseVerbArgs } from '../args.js';
 
 const USAGE = `usage: seccomptrace compile PROFILE [--arch ARCH[,ARCH…]] [-o OUT] [--format raw|asm|c|json|oci|policy]
                            [--caps CAP,…|docker|none] [--kernel X.Y]
@@ -114,13 +114,7 @@ function json(c: CompiledProfile & { readonly loaded: LoadedProfile }): string {
 export const compileCommand: Command = {
   usage: USAGE,
   async run(args, io) {
-    let parsed;
-    try {
-      parsed = parseArgs({ args: [...args], allowPositionals: true, options: { arch: { type: 'string' }, output: { type: 'string', short: 'o' }, format: { type: 'string' }, caps: { type: 'string' }, kernel: { type: 'string' } } });
-    } catch (e) {
-      throw fail({ code: 'cli/usage', message: (e as Error).message, hint: 'see seccomptrace compile --help', usage: true });
-    }
-    const { values, positionals } = parsed;
+    const { values, positionals } = parseVerbArgs('compile', { args: [...args], allowPositionals: true, options: { arch: { type: 'string' }, output: { type: 'string', short: 'o' }, format: { type: 'string' }, caps: { type: 'string' }, kernel: { type: 'string' } } });
     if (positionals.length !== 1) throw fail({ code: 'cli/usage', message: positionals.length === 0 ? 'missing PROFILE' : `one PROFILE expected, got ${positionals.length}`, hint: USAGE.split('\n')[0]!, usage: true });
     const format = values.format ?? 'raw';
     if (!['raw', 'asm', 'c', 'json', 'oci', 'policy'].includes(format)) throw fail({ code: 'cli/usage', where: '--format', message: `unknown format '${format}'`, hint: 'use raw, asm, c, json, oci or policy', usage: true });

@@ -1,12 +1,12 @@
 /** @module `seccomptrace disasm`: raw sock_filter bytes → annotated text that `asm` reads back to the same bytes. */
 
-import { parseArgs } from 'node:util';
 import { parseArch, type ArchName } from '../../abi/arch.js';
 import { disassemble } from '../../bpf/disasm.js';
 import { BPF_MAXINSNS } from '../../bpf/opcodes.js';
 import { fail } from '../../errors.js';
 import type { Command } from '../command.js';
-import { readProgram, usageError } from './bpf-input.js';
+import { parseVerbArgs } from '../args.js';
+import { readProgram } from './bpf-input.js';
 
 const USAGE = `usage: seccomptrace disasm FILE.bpf [--arch ARCH]
 
@@ -17,13 +17,7 @@ back into the same bytes, with syscall, arch and action names in comments.
 export const disasmCommand: Command = {
   usage: USAGE,
   async run(args, io) {
-    let parsed;
-    try {
-      parsed = parseArgs({ args: [...args], options: { arch: { type: 'string' } }, allowPositionals: true, strict: true });
-    } catch (e) {
-      throw usageError('disasm', e);
-    }
-    const { values, positionals } = parsed;
+    const { values, positionals } = parseVerbArgs('disasm', { args: [...args], options: { arch: { type: 'string' } }, allowPositionals: true });
     if (positionals.length !== 1) throw fail({ code: 'cli/usage', message: positionals.length === 0 ? 'no input file' : 'one input file only', usage: true, hint: USAGE.split('\n')[0]! });
     const file = positionals[0]!;
     let arch: ArchName | undefined;

@@ -1,6 +1,5 @@
 /** @module `seccomptrace logs`: reads seccomp records from kmsg, netlink, audit.log, a file or stdin, names them, and prints text, JSON or a summary. */
 
-import { parseArgs } from 'node:util';
 import { isAbsolute, resolve } from 'node:path';
 import { fail } from '../../errors.js';
 import type { ConfigRecord, SeccompRecord } from '../../events/audit-line.js';
@@ -11,6 +10,7 @@ import { chunkSource, type SourceOptions } from '../../events/log-source.js';
 import { AUDIT_LOG_PATH, readLogFile } from '../../linux/audit-log.js';
 import { readNetlink } from '../../linux/audit-log-netlink.js';
 import { readKmsg } from '../../linux/kmsg.js';
+import { parseVerbArgs } from '../args.js';
 import type { CliIo, Command } from '../command.js';
 import { loadAttributor, type Attributor } from './logs-policy.js';
 
@@ -58,9 +58,7 @@ function positiveNumber(name: string, v: string | undefined): number | undefined
 }
 
 function options(args: readonly string[]): Options {
-  let p;
-  try {
-    p = parseArgs({
+  const p = parseVerbArgs('logs', {
       args: [...args],
       options: {
         source: { type: 'string' },
@@ -74,11 +72,7 @@ function options(args: readonly string[]): Options {
         arch: { type: 'string' },
       },
       allowPositionals: false,
-      strict: true,
     });
-  } catch (e) {
-    usageError(e instanceof Error ? e.message : String(e));
-  }
   const v = p.values;
   return {
     source: v.source ?? 'kmsg',

@@ -2,7 +2,6 @@
 
 import { writeFileSync } from 'node:fs';
 import { basename, resolve } from 'node:path';
-import { parseArgs } from 'node:util';
 import { makeAction } from '../../abi/actions.js';
 import { encodeProgram, insn } from '../../bpf/insn-codec.js';
 import { BPF_K, BPF_RET } from '../../bpf/opcodes.js';
@@ -12,6 +11,7 @@ import { supervise, ANSWER_CONTINUE } from '../../linux/supervisor.js';
 import { AUDIT_ARCH_X86_64 } from '../../linux/supervisor-plan.js';
 import { formatOci, formatPolicy, formatSpo, parsePolicy, policyActionText, type Policy } from '../../policy/index.js';
 import { Recorder, recordedPolicy } from '../../record/index.js';
+import { parseVerbArgs } from '../args.js';
 import type { Command } from '../command.js';
 
 const USAGE = `usage: seccomptrace record [-o PROFILE] [--format oci|policy|spo] [--default ACTION] -- CMD [ARGS…]
@@ -59,13 +59,7 @@ function render(p: Policy, format: Format, name: string): string {
 export const recordCommand: Command = {
   usage: USAGE,
   async run(args, io) {
-    let parsed;
-    try {
-      parsed = parseArgs({ args: [...args], allowPositionals: true, strict: true, options: { output: { type: 'string', short: 'o' }, format: { type: 'string' }, default: { type: 'string' } } });
-    } catch (e) {
-      usageError((e instanceof Error ? e.message : String(e)).replace(/\. To specify a positional.*$/, ''));
-    }
-    const { values, positionals } = parsed;
+    const { values, positionals } = parseVerbArgs('record', { args: [...args], allowPositionals: true, options: { output: { type: 'string', short: 'o' }, format: { type: 'string' }, default: { type: 'string' } } });
     const [command, ...cmdArgs] = positionals;
     if (command === undefined) usageError('no command to record', 'seccomptrace record [OPTIONS] -- CMD [ARGS…]');
     const format = (values.format ?? 'oci') as Format;

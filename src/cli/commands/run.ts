@@ -2,7 +2,6 @@
 
 import { closeSync, openSync, readFileSync, writeSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { parseArgs } from 'node:util';
 import { ACTIONS, behaviour, formatAction, type ActionName } from '../../abi/actions.js';
 import { abiOf } from '../../abi/arch.js';
 import { syscallName } from '../../abi/syscalls.js';
@@ -17,6 +16,7 @@ import { decodeProgram, encodeProgram } from '../../bpf/insn-codec.js';
 import { DEFAULT_ACTIONS_LOGGED } from '../../engine/actions-logged.js';
 import { loadStackTarget } from './sim-target.js';
 import { runViaKernel, type KernelEvent } from '../../linux/supervisor-kernel.js';
+import { parseVerbArgs } from '../args.js';
 import type { CliIo, Command } from '../command.js';
 import { readProfile } from './compile.js';
 
@@ -227,10 +227,9 @@ async function stackTarget(file: string, io: CliIo, mode: 'linux' | 'proposed', 
 export const runCommand: Command = {
   usage: USAGE,
   async run(args, io) {
-    const { values, positionals } = parseArgs({
+    const { values, positionals } = parseVerbArgs('run', {
       args: [...args],
       allowPositionals: true,
-      strict: true,
       options: {
         policy: { type: 'string' }, complain: { type: 'boolean' }, mode: { type: 'string' }, via: { type: 'string' },
         'log-actions': { type: 'string' }, json: { type: 'string' }, quiet: { type: 'boolean' },

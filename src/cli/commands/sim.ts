@@ -2,12 +2,12 @@
 
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { parseArgs } from 'node:util';
 import { archFromNode, parseArch, type ArchInfo } from '../../abi/arch.js';
 import { DEFAULT_ACTIONS_LOGGED, type ActionsLogged } from '../../engine/actions-logged.js';
 import { readCase, type SimCase } from '../../engine/case.js';
 import { fail } from '../../errors.js';
 import { readActionsLogged } from '../../linux/sysctl.js';
+import { parseVerbArgs } from '../args.js';
 import type { Command } from '../command.js';
 import { jsonLine, textLine } from './sim-format.js';
 import { loadSingleTarget, loadStackTarget } from './sim-target.js';
@@ -34,21 +34,18 @@ const NEG = '\u0000neg:';
 export const simCommand: Command = {
   usage: USAGE,
   async run(argv, io) {
-    const { values, positionals: rawPos } = parseOrUsage(() =>
-      parseArgs({
-        args: argv.map((a) => (/^-\d/.test(a) ? `${NEG}${a}` : a)),
-        allowPositionals: true,
-        strict: true,
-        options: {
-          arch: { type: 'string' },
-          ip: { type: 'string' },
-          cases: { type: 'string' },
-          stack: { type: 'string' },
-          json: { type: 'boolean' },
-          kernel: { type: 'boolean' },
-        },
-      }),
-    );
+    const { values, positionals: rawPos } = parseVerbArgs('sim', {
+      args: argv.map((a) => (/^-\d/.test(a) ? `${NEG}${a}` : a)),
+      allowPositionals: true,
+      options: {
+        arch: { type: 'string' },
+        ip: { type: 'string' },
+        cases: { type: 'string' },
+        stack: { type: 'string' },
+        json: { type: 'boolean' },
+        kernel: { type: 'boolean' },
+      },
+    });
     const positionals = rawPos.map((p) => (p.startsWith(NEG) ? p.slice(NEG.length) : p));
     const usage = (message: string, hint?: string) => fail({ code: 'cli/usage', usage: true, message, ...(hint === undefined ? {} : { hint }) });
 
@@ -114,14 +111,5 @@ function readCasesFile(path: string, file: string): string {
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     throw fail({ code: 'cli/cannot-read', where: file, message: code === 'ENOENT' ? 'no such file' : 'cannot read it', ...(code === undefined ? {} : { errno: code }) });
-  }
-}
-
-/** node's parseArgs throws a plain error for an unknown or valueless option: make it a usage line. */
-function parseOrUsage<T>(parse: () => T): T {
-  try {
-    return parse();
-  } catch (e) {
-    throw fail({ code: 'cli/usage', usage: true, message: (e instanceof Error ? e.message : String(e)).replace(/\. To specify a positional.*$/, ''), hint: "see 'seccomptrace sim --help'" });
   }
 }

@@ -1,6 +1,6 @@
 /** @module `seccomptrace syscalls`: prints an arch's syscall table or looks names and numbers up. */
 
-import { parseArgs } from 'node:util';
+import { parseVerbArgs } from '../args.js';
 import { archFromNode, parseArch, parseNumber, parseSyscall, resolveSyscall, syscallName, syscallTable, type ArchName, type SyscallEntry } from '../../abi/index.js';
 import { fail } from '../../errors.js';
 import type { Command } from '../command.js';
@@ -28,13 +28,7 @@ function lookUp(arch: ArchName, word: string): SyscallEntry {
 export const syscallsCommand: Command = {
   usage: USAGE,
   async run(args, io) {
-    let parsed;
-    try {
-      parsed = parseArgs({ args: [...args], options: { arch: { type: 'string' }, json: { type: 'boolean' } }, allowPositionals: true, strict: true });
-    } catch (e) {
-      throw fail({ code: 'cli/usage', message: e instanceof Error ? e.message : String(e), usage: true, hint: "see 'seccomptrace syscalls --help'" });
-    }
-    const { values, positionals } = parsed;
+    const { values, positionals } = parseVerbArgs('syscalls', { args: [...args], options: { arch: { type: 'string' }, json: { type: 'boolean' } }, allowPositionals: true });
     let arch: ArchName;
     if (values.arch !== undefined) {
       const a = parseArch(values.arch);

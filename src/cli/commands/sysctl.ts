@@ -1,6 +1,6 @@
 /** @module `seccomptrace sysctl [actions_logged [VALUE]]`: show the seccomp sysctls, or set actions_logged with the kernel's rules. */
 
-import { parseArgs } from 'node:util';
+import { parseVerbArgs } from '../args.js';
 import { formatActionsLogged } from '../../engine/actions-logged.js';
 import { fail } from '../../errors.js';
 import { readActionsAvail, readActionsLogged, writeActionsLogged } from '../../linux/sysctl.js';
@@ -19,12 +19,7 @@ const NAMES = ['actions_avail', 'actions_logged'];
 export const sysctlCommand: Command = {
   usage: USAGE,
   async run(args, io) {
-    let positionals: string[];
-    try {
-      ({ positionals } = parseArgs({ args: [...args], allowPositionals: true, options: {}, strict: true }));
-    } catch (e) {
-      throw fail({ code: 'cli/usage', usage: true, message: (e instanceof Error ? e.message : String(e)).replace(/\. To specify a positional.*$/, ''), hint: 'usage: seccomptrace sysctl [actions_logged [VALUE]]' });
-    }
+    const { positionals } = parseVerbArgs('sysctl', { args: [...args], allowPositionals: true, options: {} });
     const [name, value, ...extra] = positionals;
     if (extra.length > 0) throw fail({ code: 'cli/usage', usage: true, message: `unexpected argument '${extra[0]}'`, hint: 'quote a VALUE with spaces: "errno log"' });
     const unwrapped = <T>(r: { ok: true; value: T } | { ok: false; error: Error }): T => {

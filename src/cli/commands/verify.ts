@@ -1,10 +1,10 @@
 /** @module `seccomptrace verify`: the kernel's verdict on each program, one line a file. */
 
-import { parseArgs } from 'node:util';
 import { formatVerifyError, verify } from '../../bpf/verify.js';
 import { fail, isSeccompTraceError, type SeccompTraceError } from '../../errors.js';
 import type { Command } from '../command.js';
-import { readProgram, usageError } from './bpf-input.js';
+import { parseVerbArgs } from '../args.js';
+import { readProgram } from './bpf-input.js';
 
 const USAGE = `usage: seccomptrace verify FILE.bpf…
 
@@ -16,12 +16,7 @@ Exit status 0 iff every file is ok. FILE.s files are assembled first.`;
 export const verifyCommand: Command = {
   usage: USAGE,
   async run(args, io) {
-    let parsed;
-    try {
-      parsed = parseArgs({ args: [...args], options: {}, allowPositionals: true, strict: true });
-    } catch (e) {
-      throw usageError('verify', e);
-    }
+    const parsed = parseVerbArgs('verify', { args: [...args], options: {}, allowPositionals: true });
     if (parsed.positionals.length === 0) throw fail({ code: 'cli/usage', message: 'no input file', usage: true, hint: USAGE.split('\n')[0]! });
     let allOk = true;
     for (const file of parsed.positionals) {
