@@ -169,7 +169,18 @@ function loadChunk(file) {
   if (TRAIN) trained.push([cachePath, script]);
   for (const [id, fn] of script.runInThisContext()) if (!defs.has(id)) defs.set(id, fn);
 }
-if (TRAIN) process.on('exit', () => { for (const [p, s] of trained) fs.writeFileSync(p, s.createCachedData()); });
+if (TRAIN) {
+  process.on('exit', () => {
+    for (const [p, s] of trained) {
+      try {
+        fs.writeFileSync(p, s.createCachedData());
+      } catch (e) {
+        process.stderr.write(\`seccomptrace: cannot write the code cache \${p} (\${e.code}); this chunk will compile at each start\\n\`);
+        process.exitCode = 70;
+      }
+    }
+  });
+}
 function __load(id) {
   let exports = done.get(id);
   if (exports !== undefined) return exports;

@@ -223,6 +223,18 @@ a.then(async (m) => {
       rmSync(root, { recursive: true, force: true });
     }
   });
+  it('a code cache that cannot be written fails the training run with one line', () => {
+    const root = tree({ 'main.js': 'export const x = 1;' });
+    try {
+      const r = bundleCli(join(root, 'src'), 'main.js', join(root, 'out'), 'main.mjs');
+      mkdirSync(join(root, 'out', `main${CACHE_EXT}`)); // a directory where the cache file goes: EISDIR, even for root
+      assert.throws(() => trainCodeCache(r.entryFile, [{ argv: [] }], root), {
+        message: `training run 'seccomptrace ' exited 70: seccomptrace: cannot write the code cache ${join(root, 'out', `main${CACHE_EXT}`)} (EISDIR); this chunk will compile at each start`,
+      });
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
+  });
   it('refuses an entry name that a chunk has', () => {
     const root = tree({ 'main.js': 'export const x = 1;' });
     try {
