@@ -262,7 +262,9 @@ export function bundleCli(srcRoot: string, entry: ModuleId, outDir: string, entr
   rmSync(outDir, { recursive: true, force: true });
   mkdirSync(outDir, { recursive: true });
   const entryChunk = { file: chunkFileName(entry), target: entry, modules: [...closures.get(entry)!] };
-  if ([entryChunk, ...chunks].some((c) => c.file === entryName)) throw new Error(`the entry's name ${entryName} is also a chunk's: choose another`);
+  const names = [entryName, ...[entryChunk, ...chunks].map((c) => c.file)];
+  const clash = names.find((n, i) => names.indexOf(n) !== i);
+  if (clash !== undefined) throw new Error(clash === entryName ? `the entry's name ${entryName} is also a chunk's: choose another` : `two chunks would both be ${clash}: rename one of their modules`);
   for (const c of [entryChunk, ...chunks]) {
     writeFileSync(join(outDir, c.file), `${GENERATED}\n// ${c.target} for ${entryName}: a script whose value is the modules it needs that its importers have not loaded.\n[\n${moduleEntries(c.modules, get)}]\n`);
   }

@@ -223,6 +223,14 @@ a.then(async (m) => {
       rmSync(root, { recursive: true, force: true });
     }
   });
+  it('refuses two chunks that would share a file name', () => {
+    const root = tree({ 'main.js': "export const f = () => [import('./a-b.js'), import('./a/b.js')];", 'a-b.js': 'export const x = 1;', 'a/b.js': 'export const y = 2;' });
+    try {
+      assert.throws(() => bundleCli(join(root, 'src'), 'main.js', join(root, 'out'), 'main.mjs'), { message: 'two chunks would both be a-b.js: rename one of their modules' });
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
+  });
   it('a code cache that cannot be written fails the training run with one line', () => {
     const root = tree({ 'main.js': 'export const x = 1;' });
     try {
