@@ -1,13 +1,13 @@
 /** @module `run` against the real kernel: exact event counts from threads and children (root and unprivileged), kill/errno rules, complain over docker-default, supervisor death fails closed. */
 
 import assert from 'node:assert/strict';
-import { execFileSync, spawn, spawnSync } from 'node:child_process';
-import { chmodSync, cpSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { execFileSync, spawn } from 'node:child_process';
+import { chmodSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { runCli } from '../../src/cli/run-cli.test-helper.js';
-import { CLI_BIN, REPO_ROOT } from '../fixtures/paths.js';
+import { CLI_BIN } from '../fixtures/paths.js';
+import { AS_NOBODY, cliForNobody } from './as-nobody.test-helper.js';
 import { withDefaultActionsLogged } from './probe-sysctl.test-helper.js';
 import { buildRunTarget, writeProfile } from './run-target.test-helper.js';
 
@@ -40,29 +40,13 @@ describe('run: exact event counts', () => {
     assert.ok(new Set(ev.map((e) => e.pid)).size >= 1 + THREADS + CHILDREN, 'events come from every thread and child');
   });
   it('the same as an unprivileged user (setpriv --reuid=65534 --regid=65534 --clear-groups)', (t) => {
-    const asNobody = ['--reuid=65534', '--regid=65534', '--clear-groups'];
-    const addon = join(REPO_ROOT, 'build', 'Release', 'seccomptrace.node');
     if (!isRoot) return t.skip('needs root to switch to uid 65534');
-    // The clone may sit in a directory uid 65534 cannot enter (CI clones anywhere): then run an
-    // installed copy of the package (runtime needs only dist/cli, dist/src, the addon, profiles/, package.json).
-    let bin = CLI_BIN;
-    const readable = spawnSync('setpriv', [...asNobody, 'sh', '-c', 'test -r "$0" && test -r "$1"', bin, addon]).status === 0;
-    if (!readable) {
-      const copy = mkdtempSync(join(tmpdir(), 'seccomptrace-pkg-'));
-      chmodSync(copy, 0o755);
-      const distRoot = new URL('../../', import.meta.url).pathname; // dist/ (or dist-<x>/)
-      for (const d of ['cli', 'src']) cpSync(join(distRoot, d), join(copy, 'dist', d), { recursive: true });
-      cpSync(addon, join(copy, 'build', 'Release', 'seccomptrace.node'));
-      cpSync(join(REPO_ROOT, 'profiles'), join(copy, 'profiles'), { recursive: true });
-      cpSync(join(REPO_ROOT, 'package.json'), join(copy, 'package.json'));
-      execFileSync('chmod', ['-R', 'a+rX', copy]);
-      bin = join(copy, 'dist', 'cli', 'seccomptrace.js');
-      t.after(() => execFileSync('rm', ['-rf', copy]));
-    }
+    const { bin, cleanup } = cliForNobody();
+    t.after(cleanup);
     const out = join(dir, 'count-nobody.jsonl');
     execFileSync('touch', [out]);
     chmodSync(out, 0o666);
-    execFileSync('setpriv', [...asNobody, process.execPath, bin, 'run', '--policy', logGetppid, '--quiet', '--json', out, '--', exe, 'count', String(N), String(THREADS), String(CHILDREN)], { cwd: dir, stdio: ['ignore', 'ignore', 'pipe'] });
+    execFileSync('setpriv', [...AS_NOBODY, process.execPath, bin, 'run', '--policy', logGetppid, '--quiet', '--json', out, '--', exe, 'count', String(N), String(THREADS), String(CHILDREN)], { cwd: dir, stdio: ['ignore', 'ignore', 'pipe'] });
     const ev = readEvents(out);
     assert.equal(ev.length, TOTAL);
     assert.ok(ev.every((e) => e.syscall === 'getppid' && e.rule === 'rule 2'));

@@ -8,7 +8,7 @@ import { BPF_ABS, BPF_JEQ, BPF_JMP, BPF_K, BPF_LD, BPF_RET, BPF_W } from '../../
 import { isLogged } from '../../engine/actions-logged.js';
 import { FLAG_LOG } from '../../engine/filter-flags.js';
 import type { SimCase } from '../../engine/cases.js';
-import { fail } from '../../errors.js';
+import { fail, SeccompTraceError } from '../../errors.js';
 import { AUDIT_SECCOMP, openAuditReadlog, type AuditReader } from '../../linux/audit-netlink.js';
 import { probe, type ProbeAbi, type ProbeOutcome } from '../../linux/probe.js';
 import { readActionsLogged } from '../../linux/sysctl.js';
@@ -95,23 +95,23 @@ function readUntilMarker(reader: AuditReader, action: ActionName, markNr: number
   }
 }
 
-/** Opens the multicast group and checks once that a marker comes back; undefined when records cannot be read here (no CAP_AUDIT_READ, or the kernel delivers none). */
-function openLogWatch(): LogWatch | undefined {
+/** Opens the multicast group and checks once that a marker comes back; else says why records cannot be read here. */
+function openLogWatch(): { watch: LogWatch } | { why: string } {
   let reader: AuditReader;
   try {
     reader = openAuditReadlog();
-  } catch {
-    return undefined;
+  } catch (e) {
+    return { why: `cannot read the audit multicast: ${e instanceof SeccompTraceError ? e.format() : String(e)}` };
   }
   const live = readActionsLogged();
   const action = live.ok ? MARK_ACTIONS.find((a) => isLogged(live.value, a)) : 'log';
-  if (action === undefined) return { reader, action };
+  if (action === undefined) return { watch: { reader, action } };
   try {
     readUntilMarker(reader, action, MARK_NR, 'audit multicast');
-    return { reader, action };
-  } catch {
+    return { watch: { reader, action } };
+  } catch (e) {
     reader.close();
-    return undefined;
+    return { why: e instanceof SeccompTraceError ? e.format() : String(e) };
   }
 }
 
@@ -154,9 +154,11 @@ function outcomeJson(o: ProbeOutcome): Record<string, unknown> {
   }
 }
 
-/** One output line a case, in order. */
-export function runOnKernel(filters: readonly { program: Uint8Array; flags: number }[], cases: readonly SimCase[], json: boolean): string[] {
-  const watch = openLogWatch(); // undefined (no CAP_AUDIT_READ): outcomes only
+/** One output line a case, in order; `warn` hears once why there is no "log" when records cannot be read. */
+export function runOnKernel(filters: readonly { program: Uint8Array; flags: number }[], cases: readonly SimCase[], json: boolean, warn: (line: string) => void): string[] {
+  const opened = openLogWatch();
+  if ('why' in opened) warn(`${opened.why}: the kernel's outcomes only, without "log"`);
+  const watch = 'watch' in opened ? opened.watch : undefined;
   try {
     return cases.map((c) => {
       const ob = observe(filters, c, watch);

@@ -94,7 +94,7 @@ export const simCommand: Command = {
     if (values.kernel === true) {
       if (target.stack.mode !== 'linux') throw usage('--kernel runs linux-mode stacks only', 'drop --kernel for proposed mode');
       const { runOnKernel } = await import('./sim-kernel.js'); // the addon loads only when asked for
-      for (const line of runOnKernel(target.kernelFilters, cases, values.json === true)) io.stdout(`${line}\n`);
+      for (const line of runOnKernel(target.kernelFilters, cases, values.json === true, (w) => io.stderr(`seccomptrace sim: --kernel: ${w}\n`))) io.stdout(`${line}\n`);
       return 0;
     }
     for (const c of cases) {
