@@ -8,6 +8,7 @@ import { BPF_ABS, BPF_JEQ, BPF_JMP, BPF_K, BPF_LD, BPF_RET, BPF_W } from '../../
 import { isLogged } from '../../engine/actions-logged.js';
 import { FLAG_LOG } from '../../engine/filter-flags.js';
 import type { SimCase } from '../../engine/cases.js';
+import { parseAuditLine, type Fields } from '../../events/audit-line.js';
 import { fail, SeccompTraceError } from '../../errors.js';
 import { AUDIT_SECCOMP, openAuditReadlog, type AuditReader } from '../../linux/audit-netlink.js';
 import { probe, type ProbeAbi, type ProbeOutcome } from '../../linux/probe.js';
@@ -57,7 +58,6 @@ function markerFilter(nr: number, action: ActionName): Uint8Array {
   ]);
 }
 
-const field = (text: string, k: string): string | undefined => new RegExp(`(?:^| )${k}=(\\S+)`).exec(text)?.[1];
 
 /** The audit multicast reader and the marker action the live actions_logged lets through (undefined: it is empty, nothing is logged). */
 interface LogWatch {
@@ -67,13 +67,14 @@ interface LogWatch {
 
 /**
  * Runs a marker child (its filter returns `action` for syscall `markNr`, with FLAG_LOG so that
- * errno, trap, trace and user_notif are logged too) and returns the type 1326 records that came
- * before the marker's. Records reach the multicast group in the order the kernel made them.
+ * errno, trap, trace and user_notif are logged too) and returns the fields of the type 1326
+ * records that came before the marker's. Records reach the multicast group in the order the
+ * kernel made them.
  */
-function readUntilMarker(reader: AuditReader, action: ActionName, markNr: number, where: string): string[] {
+function readUntilMarker(reader: AuditReader, action: ActionName, markNr: number, where: string): Fields[] {
   const overrunsBefore = reader.overruns;
   probe({ filters: [{ program: markerFilter(markNr, action), flags: FLAG_LOG }], syscall: { nr: markNr } });
-  const texts: string[] = [];
+  const records: Fields[] = [];
   const end = Date.now() + MARK_WAIT_MS;
   for (;;) {
     const left = end - Date.now();
@@ -83,14 +84,17 @@ function readUntilMarker(reader: AuditReader, action: ActionName, markNr: number
     }
     for (const m of batch) {
       if (m.type !== AUDIT_SECCOMP) continue;
-      if (field(m.text, 'syscall') !== String(markNr)) {
-        texts.push(m.text);
+      const p = parseAuditLine(m.text, m.type);
+      if (!p.ok) throw p.error.at(`${where}: audit multicast`);
+      if (p.value.kind !== 'seccomp') continue;
+      if (p.value.fields['syscall'] !== String(markNr)) {
+        records.push(p.value.fields);
         continue;
       }
       if (reader.overruns !== overrunsBefore) {
         throw fail({ code: 'cli/kernel-log-incomplete', where, message: 'the kernel dropped audit multicast messages meanwhile (socket overrun), so the log may be incomplete', hint: 'run fewer cases at once or on a quieter system' });
       }
-      return texts;
+      return records;
     }
   }
 }
@@ -124,8 +128,8 @@ function recordsFor(watch: LogWatch | undefined, nr: number, ip: bigint, where: 
   if (watch === undefined) return undefined;
   if (watch.action === undefined) return [];
   const mine = readUntilMarker(watch.reader, watch.action, nr === MARK_NR ? MARK_NR + 1 : MARK_NR, where)
-    .filter((t) => field(t, 'syscall') === String(nr) && field(t, 'ip') === `0x${ip.toString(16)}`);
-  return mine.map((t) => ({ code: Number(field(t, 'code') ?? 'NaN'), sig: Number(field(t, 'sig') ?? 'NaN') }));
+    .filter((f) => f['syscall'] === String(nr) && f['ip'] === `0x${ip.toString(16)}`);
+  return mine.map((f) => ({ code: Number(f['code']), sig: Number(f['sig']) }));
 }
 
 function observe(filters: readonly { program: Uint8Array; flags: number }[], c: SimCase, watch: LogWatch | undefined): KernelObservation {
