@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { runCli } from '../../src/cli/run-cli.test-helper.js';
 import { CLI_BIN } from '../fixtures/paths.js';
+import { straceNames } from '../fixtures/strace.js';
 import { buildRunTarget } from './run-target.test-helper.js';
 
 let dir = '';
@@ -24,16 +25,11 @@ after(() => {
 
 const SHELL = 'ls / >/dev/null; cat /etc/hostname >/dev/null; (sleep 0.01 &); wait';
 
-/** The syscall names `strace -f` sees for a command (its own lines `NAME(`, and `<... NAME resumed>`). */
-function straceNames(argv: readonly string[]): string[] {
+/** The syscall names `strace -f` sees for a command. */
+function straceOf(argv: readonly string[]): string[] {
   const out = join(dir, 'strace.out');
   execFileSync('strace', ['-f', '-qq', '-o', out, ...argv], { stdio: 'ignore', cwd: dir }); // the cwd record gives the program: sh calls getcwd when $PWD is not it
-  const names = new Set<string>();
-  for (const line of readFileSync(out, 'utf8').split('\n')) {
-    const m = /^\d+\s+(?:<\.\.\. ([a-z0-9_]+) resumed>|([a-z0-9_]+)\()/.exec(line);
-    if (m !== null) names.add(m[1] ?? m[2]!);
-  }
-  return [...names].sort();
+  return straceNames(out);
 }
 
 interface Oci { defaultAction: string; defaultErrnoRet?: number; architectures: string[]; syscalls: { names: string[]; action: string }[] }
@@ -57,7 +53,7 @@ describe('record = strace -f', () => {
       // futex is made only when a thread has to wait for another, which depends on scheduling: two
       // runs of the threaded program may differ in it and in nothing else.
       const timing = (names: readonly string[]) => (name.includes('threads') ? names.filter((n) => n !== 'futex') : names);
-      assert.deepEqual(timing(profile.syscalls[0]!.names), timing(straceNames(resolved)));
+      assert.deepEqual(timing(profile.syscalls[0]!.names), timing(straceOf(resolved)));
       assert.equal(profile.syscalls[0]!.action, 'SCMP_ACT_ALLOW');
       assert.deepEqual(profile.architectures, ['SCMP_ARCH_X86_64']);
       assert.deepEqual([profile.defaultAction, profile.defaultErrnoRet], ['SCMP_ACT_ERRNO', 1]);

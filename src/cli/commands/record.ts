@@ -91,7 +91,8 @@ export const recordCommand: Command = {
     for (const u of rec.unnamed) {
       io.stderr(`seccomptrace record: ${u.arch ?? `arch 0x${u.auditArch.toString(16)}`} syscall ${u.nr} has no name (the kernel answered it ENOSYS); it is not in the profile\n`);
     }
-    const text = render(recordedPolicy(rec, defaultAction), format, spoName(values.output ?? command));
+    const policy = recordedPolicy(rec, defaultAction);
+    const text = render(policy, format, spoName(values.output ?? command));
     if (values.output === undefined) io.stdout(text);
     else {
       try {
@@ -100,8 +101,8 @@ export const recordCommand: Command = {
         throw fail({ code: 'cli/cannot-write', where: values.output, message: 'cannot write the profile', errno: (e as NodeJS.ErrnoException).code ?? 'EIO', hint: 'check the directory exists and is writable' });
       }
     }
-    const distinct = new Set([...rec.byArch.values()].flatMap((s) => [...s])).size;
-    const arches = [...rec.byArch.keys()].join(', ') || 'no arch';
+    const distinct = policy.rules[0]?.names.length ?? 0;
+    const arches = policy.arches?.join(', ') || 'no arch';
     io.stderr(`seccomptrace record: ${rec.calls} syscalls, ${distinct} distinct, on ${arches}; default ${policyActionText(defaultAction)}${values.output === undefined ? '' : `; wrote ${values.output}`}\n`);
     return r.status;
   },
