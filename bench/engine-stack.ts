@@ -1,6 +1,6 @@
 /** @module Bench: a 4-filter stack through the engine (JIT) vs the same four programs in the plain C interpreter; and one `sim` case as a whole process. */
 
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -15,6 +15,7 @@ import { seccompUprobeException } from '../src/engine/decide.js';
 import { evaluateLinux } from '../src/engine/linux-mode.js';
 import { FilterStack } from '../src/engine/stack.js';
 import { REPO_ROOT, sharedPath } from '../test/fixtures/paths.js';
+import { medianWallInTurns } from './whole-process.js';
 
 const work = mkdtempSync(join(tmpdir(), 'st-bench-engine-'));
 const cBin = join(work, 'bpf-interp');
@@ -134,19 +135,6 @@ const modules = join(distHere, 'src', 'cli', 'bin.js');
 const emptyModule = join(work, 'empty.mjs');
 writeFileSync(emptyModule, '');
 
-/** Median wall time of each command, run in turns (one of each per round) so drift hits all alike. */
-function medians(cmds: readonly (readonly string[])[], env: NodeJS.ProcessEnv, rounds = 21): number[] {
-  const ts: number[][] = cmds.map(() => []);
-  for (let r = 0; r < rounds; r++) {
-    cmds.forEach((argv, i) => {
-      const t0 = process.hrtime.bigint();
-      const res = spawnSync(process.execPath, argv, { stdio: 'ignore', env });
-      if (res.status !== 0) throw new Error(`internal: ${argv.join(' ')} exited ${res.status}`);
-      ts[i]!.push(Number(process.hrtime.bigint() - t0) / 1e6);
-    });
-  }
-  return ts.map((t) => t.sort((a, b) => a - b)[Math.floor(rounds / 2)]!);
-}
 const rows: [string, string[]][] = [
   ['node -e 0', ['-e', '0']],
   ['node empty.mjs (an empty ES module)', [emptyModule]],
@@ -162,7 +150,7 @@ if (cas !== undefined) {
   const { NODE_EXTRA_CA_CERTS: _, ...rest } = process.env;
   envs.push(['without NODE_EXTRA_CA_CERTS', rest]);
 }
-const results = envs.map(([, env]) => medians(rows.map(([, argv]) => argv), env));
+const results = envs.map(([, env]) => medianWallInTurns(rows.map(([, argv]) => [process.execPath, ...argv]), 21, env));
 console.log(`\n| whole process, median ms of 21 (in turns) | ${envs.map(([name]) => (name === 'as set here' && cas !== undefined ? `NODE_EXTRA_CA_CERTS=${cas}` : name)).join(' | ')} |`);
 console.log(`|---|${envs.map(() => '---').join('|')}|`);
 rows.forEach(([name], i) => console.log(`| ${name} | ${results.map((r) => r[i]!.toFixed(1)).join(' | ')} |`));

@@ -5,12 +5,14 @@
  * usage: node dist/bench/record.js [N]
  */
 
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { REPO_ROOT } from '../test/fixtures/paths.js';
+import { straceNames } from '../test/fixtures/strace.js';
+import { medianWallInTurns } from './whole-process.js';
 
 const N = Number(process.argv[2] ?? 100000);
 const ROUNDS = 5;
@@ -25,22 +27,6 @@ const workloads: [string, string[]][] = [
   ['find /usr/lib -maxdepth 3', ['find', '/usr/lib', '-maxdepth', '3']],
 ];
 
-function wall(argv: readonly string[]): number {
-  const t0 = process.hrtime.bigint();
-  const r = spawnSync(argv[0]!, argv.slice(1), { stdio: 'ignore' });
-  if (r.status !== 0) throw new Error(`internal: ${argv.join(' ')} exited ${r.status}`);
-  return Number(process.hrtime.bigint() - t0) / 1e6;
-}
-const median = (xs: number[]): number => xs.sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
-
-function straceNames(file: string): string[] {
-  const names = new Set<string>();
-  for (const line of readFileSync(file, 'utf8').split('\n')) {
-    const m = /^\d+\s+(?:<\.\.\. ([a-z0-9_]+) resumed>|([a-z0-9_]+)\()/.exec(line);
-    if (m !== null) names.add(m[1] ?? m[2]!);
-  }
-  return [...names].sort();
-}
 
 console.log(`# record vs strace -f; median of ${ROUNDS} runs taken in turns; node ${process.version}`);
 console.log('| workload | alone ms | seccomptrace record ms | strace -f -o FILE ms | record / alone | record / strace | same names |');
@@ -49,11 +35,10 @@ for (const [name, argv] of workloads) {
   const profile = join(dir, 'recorded.json');
   const trace = join(dir, 'strace.out');
   const cmds = [argv, [process.execPath, cli, 'record', '-o', profile, '--', ...argv], ['strace', '-f', '-qq', '-o', trace, ...argv]];
-  const times: number[][] = cmds.map(() => []);
-  for (let r = 0; r < ROUNDS; r++) cmds.forEach((c, i) => times[i]!.push(wall(c)));
-  const [alone, rec, st] = times.map(median) as [number, number, number];
+  const [alone, rec, st] = medianWallInTurns(cmds, ROUNDS) as [number, number, number];
   const recorded = (JSON.parse(readFileSync(profile, 'utf8')) as { syscalls: { names: string[] }[] }).syscalls.flatMap((s) => s.names).sort();
-  const same = JSON.stringify(recorded) === JSON.stringify(straceNames(trace));
-  console.log(`| ${name} | ${alone.toFixed(1)} | ${rec.toFixed(1)} | ${st.toFixed(1)} | ${(rec / alone).toFixed(2)} | **${(rec / st).toFixed(2)}** | ${same ? `yes (${recorded.length})` : `NO: ${recorded.length} vs strace ${straceNames(trace).length}`} |`);
+  const traced = straceNames(trace);
+  const same = JSON.stringify(recorded) === JSON.stringify(traced);
+  console.log(`| ${name} | ${alone.toFixed(1)} | ${rec.toFixed(1)} | ${st.toFixed(1)} | ${(rec / alone).toFixed(2)} | **${(rec / st).toFixed(2)}** | ${same ? `yes (${recorded.length})` : `NO: ${recorded.length} vs strace ${traced.length}`} |`);
 }
 rmSync(dir, { recursive: true, force: true });
